@@ -1,0 +1,259 @@
+/**
+ * The `kith` command. Every command takes --json and then prints exactly one JSON document on
+ * stdout; errors go to stderr as one line with a non-zero exit.
+ */
+import { Command, Option } from "commander";
+import { type Config, ConfigError, loadConfig } from "../config.js";
+import { isCoreError } from "../core/errors.js";
+import { KEY_FORMATS } from "../core/keys/key-format.js";
+import { createKey, listKeys, setKeyStatus } from "../core/keys/keys.service.js";
+import { KEY_TYPES } from "../core/keys/permissions.js";
+import { createUser, USER_ROLES } from "../core/users/users.service.js";
+import {
+  createWorkspace,
+  getWorkspaceBySlug,
+  listWorkspaces,
+} from "../core/workspaces/workspaces.service.js";
+import { openRuntime, type Runtime } from "../runtime.js";
+import { startServer } from "../server.js";
+import { type Output, print, table } from "./output.js";
+
+class UsageError extends Error {}
+
+const list = (value: string) =>
+  value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+
+function positiveInteger(name: string) {
+  return (value: string) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1)
+      throw new UsageError(`${name} must be a positive whole number, got "${value}"`);
+    return Number(value);
+  };
+}
+
+/** Runs a data command on an open runtime, closing it whatever happens. */
+async function withRuntime<T>(action: (runtime: Runtime, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const runtime = await openRuntime(config);
+  try {
+    return await action(runtime, config);
+  } finally {
+    await runtime.close();
+  }
+}
+
+const output = (command: Command): Output => ({ json: Boolean(command.optsWithGlobals().json) });
+
+export function buildProgram(): Command {
+  const program = new Command("kith")
+    .description("Kith: a self-hosted, multi-tenant CRM server")
+    .option("--json", "print exactly one JSON document on stdout")
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command("serve")
+    .description("run the HTTP API")
+    .option("--port <n>", "port to listen on (default: PORT or 3000)")
+    .option("--host <h>", "address to listen on (default: HOST or 127.0.0.1)")
+    .action(async (options, command) => {
+      const env = { ...process.env };
+      if (options.port !== undefined) env.PORT = options.port;
+      if (options.host !== undefined) env.HOST = options.host;
+      const config = loadConfig(env);
+      const server = await startServer(config, { handleSignals: true });
+      const json = output(command).json;
+      const info = {
+        url: server.url,
+        api: `${server.url}${config.mounts.valethon ?? ""}`,
+        docs: `${server.url}/docs`,
+        bootstrap: server.bootstrapped
+          ? {
+              workspace: server.bootstrapped.workspace.slug,
+              secret_key: server.bootstrapped.secretKey,
+              public_key: server.bootstrapped.publicKey,
+            }
+          : null,
+      };
+      if (json) {
+        process.stdout.write(`${JSON.stringify(info)}\n`);
+        return;
+      }
+      const lines = [
+        `Kith is serving on ${server.url}`,
+        `  API (Valethon): ${info.api}`,
+        `  API reference:  ${info.docs}`,
+      ];
+      if (info.bootstrap) {
+        lines.push(
+          "",
+          `First start: created workspace "${info.bootstrap.workspace}". These keys are shown only now; keep them:`,
+          `  secret key (server-side, X-API-Key): ${info.bootstrap.secret_key}`,
+          `  public widget key (pk_test_):       ${info.bootstrap.public_key}`,
+          "",
+          `  Try: curl -H "X-API-Key: ${info.bootstrap.secret_key}" ${info.api}/leads`,
+        );
+      }
+      process.stdout.write(`${lines.join("\n")}\n`);
+    });
+
+  program
+    .command("migrate")
+    .description("apply pending database migrations")
+    .action(async (_options, command) => {
+      const applied = await withRuntime(async (runtime) => runtime.applied);
+      print(output(command), { applied }, () =>
+        applied.length ? `applied: ${applied.join(", ")}` : "the database is up to date",
+      );
+    });
+
+  const workspace = program.command("workspace").description("manage workspaces");
+  workspace
+    .command("create")
+    .description("create a workspace")
+    .requiredOption("--name <name>", "display name")
+    .option("--slug <slug>", "short name used by the CLI (default: from the name)")
+    .action(async (options, command) => {
+      const created = await withRuntime(({ core }) =>
+        createWorkspace(core, { name: options.name, slug: options.slug }),
+      );
+      print(output(command), created, () => `created workspace ${created.slug} (${created.id})`);
+    });
+  workspace
+    .command("list")
+    .description("list workspaces")
+    .action(async (_options, command) => {
+      const workspaces = await withRuntime(({ core }) => listWorkspaces(core));
+      print(output(command), workspaces, () => table(workspaces as never, ["slug", "name", "id"]));
+    });
+
+  const key = program.command("key").description("manage API keys");
+  key
+    .command("create")
+    .description("create an API key (the key is printed only here)")
+    .requiredOption("--workspace <slug>", "workspace slug")
+    .addOption(new Option("--type <type>", "key type").choices(KEY_TYPES).makeOptionMandatory())
+    .addOption(
+      new Option("--format <format>", "prefix style of a secret key")
+        .choices(KEY_FORMATS)
+        .default("valethon"),
+    )
+    .option("--scopes <list>", "comma-separated permissions (default: every permission of the type)", list)
+    .option(
+      "--rate-limit <n>",
+      "requests per 60 s (default: 120 secret, 30 public)",
+      positiveInteger("--rate-limit"),
+    )
+    .option("--name <name>", "a label for the key")
+    .option("--origins <list>", "allowed browser origins of a public key", list)
+    .action(async (options, command) => {
+      const created = await withRuntime(async ({ core }) => {
+        const ws = await getWorkspaceBySlug(core, options.workspace);
+        return createKey(
+          core,
+          { workspaceId: ws.id, actor: "cli" },
+          {
+            type: options.type,
+            format: options.format,
+            scopes: options.scopes,
+            rateLimit: options.rateLimit,
+            name: options.name,
+            origins: options.origins,
+          },
+        );
+      });
+      print(output(command), created, () =>
+        [
+          `created ${created.type} key ${created.id}`,
+          `key: ${created.key}`,
+          "(shown only now; Kith keeps only its digest)",
+        ].join("\n"),
+      );
+    });
+  key
+    .command("list")
+    .description("list a workspace's keys")
+    .requiredOption("--workspace <slug>", "workspace slug")
+    .action(async (options, command) => {
+      const keys = await withRuntime(async ({ core }) => {
+        const ws = await getWorkspaceBySlug(core, options.workspace);
+        return listKeys(core, { workspaceId: ws.id, actor: "cli" });
+      });
+      const rows = keys.map(({ id, prefix, type, format, scopes, status, last_used_at }) => ({
+        id,
+        prefix,
+        type,
+        format,
+        scopes,
+        status,
+        last_used_at,
+      }));
+      print(output(command), rows, () =>
+        table(rows, ["id", "prefix", "type", "status", "last_used_at", "scopes"]),
+      );
+    });
+  for (const [verb, status] of [
+    ["revoke", "revoked"],
+    ["suspend", "suspended"],
+    ["activate", "active"],
+  ] as const) {
+    key
+      .command(`${verb} <id>`)
+      .description(`${verb} a key`)
+      .action(async (id, _options, command) => {
+        const result = await withRuntime(({ core }) => setKeyStatus(core, id, status));
+        print(output(command), result, () => `key ${result.id} is ${result.status}`);
+      });
+  }
+
+  const user = program.command("user").description("manage users");
+  user
+    .command("create")
+    .description("create a user in a workspace")
+    .requiredOption("--workspace <slug>", "workspace slug")
+    .requiredOption("--username <u>", "login name")
+    .requiredOption("--name <name>", "display name")
+    .requiredOption("--email <e>", "email address")
+    .option("--password <p>", "password (for logins such as the Epixel API)")
+    .addOption(new Option("--role <role>", "role").choices(USER_ROLES).default("agent"))
+    .action(async (options, command) => {
+      const created = await withRuntime(async ({ core }) => {
+        const ws = await getWorkspaceBySlug(core, options.workspace);
+        return createUser(core, { workspaceId: ws.id, actor: "cli" }, options);
+      });
+      const result = { id: created.id, number: created.number, username: created.username };
+      print(
+        output(command),
+        result,
+        () => `created user ${result.username} (number ${result.number}, ${result.id})`,
+      );
+    });
+
+  return program;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`kith: ${message}\n`);
+  process.exit(1);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help")
+      process.exit(0);
+    if (typeof code === "string" && code.startsWith("commander."))
+      process.exit((error as { exitCode?: number }).exitCode ?? 1);
+    if (error instanceof ConfigError || error instanceof UsageError) fail(error.message);
+    if (isCoreError(error)) fail(error.message);
+    fail(`unexpected error: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
+await main(process.argv);

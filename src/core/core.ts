@@ -1,0 +1,31 @@
+/**
+ * What every core service takes as its first argument: the database, the clock, and the
+ * caches that must hear about changes. Built once per process by `createCore`.
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { DatabaseHandle, Engine } from "../db/database.js";
+import type { Database } from "../db/schema.js";
+import { type Clock, systemClock } from "./clock.js";
+import { KeyVerifier } from "./keys/key-verifier.js";
+
+export interface Core {
+  readonly db: Kysely<Database>;
+  readonly engine: Engine;
+  readonly clock: Clock;
+  readonly keys: KeyVerifier;
+}
+
+export type Executor = Kysely<Database> | Transaction<Database>;
+export type Trx = Transaction<Database>;
+
+/** Who is acting, and in which workspace. Every core read and write is scoped by it. */
+export interface Scope {
+  readonly workspaceId: string;
+  /** An API key id, a user id, or `system`. Recorded on events. */
+  readonly actor: string;
+}
+
+export function createCore(handle: DatabaseHandle, options: { clock?: Clock } = {}): Core {
+  const clock = options.clock ?? systemClock;
+  return { db: handle.db, engine: handle.engine, clock, keys: new KeyVerifier(handle.db, clock) };
+}

@@ -1,0 +1,92 @@
+/** Leads as the core knows them: people who showed interest, before they become contacts. */
+
+export const LEAD_STATUSES = ["new", "contacted", "qualified", "unqualified", "converted"] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+export const LEAD_SORT_FIELDS = [
+  "created_at",
+  "updated_at",
+  "first_name",
+  "last_name",
+  "email",
+  "score",
+  "status",
+] as const;
+export type LeadSortField = (typeof LEAD_SORT_FIELDS)[number];
+
+/** Bounds every dialect's schema states and the core enforces. */
+export const LEAD_LIMITS = {
+  name: 100,
+  email: 254,
+  phone: 40,
+  companyName: 200,
+  source: 100,
+  formType: 100,
+  rawPayloadBytes: 64 * 1024,
+  scoreMin: 0,
+  scoreMax: 100,
+} as const;
+
+export interface UserSummary {
+  id: string;
+  number: number;
+  username: string;
+}
+
+export interface Lead {
+  id: string;
+  number: number;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  companyName: string | null;
+  status: LeadStatus;
+  source: string | null;
+  formType: string | null;
+  rawPayload: Record<string, unknown> | null;
+  score: number | null;
+  assignee: UserSummary | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** How a caller names a workspace user: by number (Valethon), id (UUID) or username (Epixel). */
+export type UserRef = { number: number } | { id: string } | { username: string };
+
+/** How a caller names a lead: by its per-workspace number or its UUID. */
+export type LeadRef = { number: number } | { id: string };
+
+/** Writable fields. On create, absent means empty; on update, absent means unchanged. */
+export interface LeadInput {
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  companyName?: string | null;
+  status?: LeadStatus;
+  source?: string | null;
+  formType?: string | null;
+  rawPayload?: Record<string, unknown> | null;
+  score?: number | null;
+  assignee?: UserRef | null;
+}
+
+export interface LeadListQuery {
+  page: number;
+  perPage: number;
+  status?: LeadStatus;
+  source?: string;
+  assignee?: UserRef;
+  /** Matches first/last name, email or company name, case-insensitively. */
+  search?: string;
+  createdAfter?: string;
+  createdBefore?: string;
+  sort: LeadSortField;
+  order: "asc" | "desc";
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}

@@ -1,0 +1,24 @@
+/** Applies Kith's migrations: a static list, each frozen in time, run in name order. */
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import * as foundation from "./migrations/2026-11-23-foundation.js";
+
+const MIGRATIONS: Record<string, Migration> = {
+  "2026-11-23-foundation": foundation,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** Returns the names of the migrations applied by this call (empty when already up to date). */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: "kith_migrations",
+    migrationLockTableName: "kith_migrations_lock",
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? [])
+    .filter((result) => result.status === "Success")
+    .map((result) => result.migrationName);
+}

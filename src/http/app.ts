@@ -1,0 +1,128 @@
+/**
+ * Builds the Fastify application. Tests call it and use `inject` (no port opened); the server
+ * command adds listening and shutdown around it.
+ */
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Config } from "../config.js";
+import type { Core } from "../core/core.js";
+import { valethonPlugin } from "./dialects/valethon/index.js";
+import { type DocumentedDialect, registerDocs } from "./docs.js";
+import type { Metrics } from "./metrics.js";
+import type { RateLimiter } from "./rate-limit/rate-limiter.js";
+import { validatorCompiler } from "./validation.js";
+
+export interface AppOptions {
+  config: Config;
+  core: Core;
+  limiter: RateLimiter;
+  metrics: Metrics;
+  /** The process's logger; none means no logging (tests). */
+  logger?: FastifyBaseLogger;
+  /** Readiness probe; defaults to answering without checking anything. */
+  ready?: () => Promise<void>;
+}
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Which API surface a route belongs to, for metrics. */
+    dialect?: string;
+  }
+  interface FastifyRequest {
+    startedAt?: bigint;
+  }
+}
+
+const DIALECT_DOCS: Record<string, Omit<DocumentedDialect, "prefix">> = {
+  valethon: {
+    name: "valethon",
+    title: "Valethon CRM API (Kith's primary API)",
+    description:
+      "Leads, contacts, prospects, opportunities, activities, notes and more. Authenticate with `X-API-Key: crm_…`. " +
+      "Errors: `{success:false, error, code}`.",
+  },
+};
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, core, limiter, metrics } = options;
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+
+  app.addHook("onRequest", async (request, reply) => {
+    request.startedAt = process.hrtime.bigint();
+    reply.header("x-request-id", request.id);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const dialect = request.routeOptions.config.dialect ?? "none";
+    const route = request.routeOptions.url ?? "unmatched";
+    metrics.requests.inc({ dialect, route, status: reply.statusCode });
+    if (request.startedAt !== undefined) {
+      metrics.duration.observe({ dialect, route }, Number(process.hrtime.bigint() - request.startedAt) / 1e9);
+    }
+  });
+
+  const mounted: DocumentedDialect[] = [];
+  const valethonPrefix = config.mounts.valethon;
+  if (valethonPrefix !== null) mounted.push({ ...DIALECT_DOCS.valethon!, prefix: valethonPrefix });
+  await registerDocs(app, mounted);
+
+  app.get("/healthz", { schema: { summary: "Liveness: the process answers" } }, async () => ({
+    status: "ok",
+  }));
+  app.get("/readyz", { schema: { summary: "Readiness: the database answers" } }, async (request, reply) => {
+    try {
+      await (options.ready ?? (async () => {}))();
+      return { status: "ready" };
+    } catch (error) {
+      request.log.warn({ err: error }, "readiness check failed");
+      return reply.code(503).send({ status: "unavailable" });
+    }
+  });
+  app.get("/metrics", { schema: { summary: "Prometheus metrics" } }, async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  const guard = { verify: (key: string) => core.keys.verify(key), limiter };
+  if (valethonPrefix !== null) {
+    await app.register(
+      async (instance) => {
+        instance.addHook("onRoute", (route) => {
+          route.config = { ...(route.config as object), dialect: "valethon" };
+        });
+        await valethonPlugin(instance, { core, guard });
+      },
+      { prefix: valethonPrefix },
+    );
+  }
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: "Not Found", request_id: request.id }),
+  );
+  app.setErrorHandler((error, request, reply) => {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      return reply.code(status).send({ error: (error as Error).message, request_id: request.id });
+    }
+    request.log.error({ err: error }, "request failed");
+    return reply.code(500).send({ error: "Internal Server Error", request_id: request.id });
+  });
+  return app;
+}

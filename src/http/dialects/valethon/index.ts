@@ -1,0 +1,50 @@
+/**
+ * The Valethon dialect (seeds/000), Kith's primary API: an encapsulated plugin with its own
+ * credential (`X-API-Key`), error body, not-found answer and OpenAPI document.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { CoreError } from "../../../core/errors.js";
+import { toProblem } from "../../errors.js";
+import { authenticate, authorize, type GuardDeps } from "../../guard.js";
+import type { ValethonApp, ValethonDeps } from "./context.js";
+import { errorBody } from "./envelope.js";
+import { valethonError } from "./errors.js";
+import { leadsRoutes } from "./leads.routes.js";
+
+export interface ValethonPluginOptions extends ValethonDeps {
+  readonly guard: GuardDeps;
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+  const problem = toProblem(error);
+  if (problem.unexpected) request.log.error({ err: problem.unexpected }, "request failed");
+  const { status, code, message } = valethonError(problem);
+  return reply
+    .code(status)
+    .type("application/json")
+    .send(errorBody(code, message, request.id));
+}
+
+export async function valethonPlugin(
+  instance: FastifyInstance,
+  options: ValethonPluginOptions,
+): Promise<void> {
+  const app = instance as unknown as ValethonApp;
+
+  app.addHook("onRequest", async (request, reply) => {
+    const header = request.headers["x-api-key"];
+    await authenticate(options.guard, request, reply, Array.isArray(header) ? header[0] : header);
+    authorize(request);
+  });
+
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      request,
+      reply,
+      new CoreError("NOT_FOUND", `no endpoint ${request.method} ${request.url.split("?")[0]}`),
+    ),
+  );
+
+  await leadsRoutes(app, options);
+}

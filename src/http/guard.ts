@@ -1,0 +1,71 @@
+/**
+ * Authentication, rate limiting and permission checks that every dialect shares. A dialect only
+ * says where its credential travels; failures are thrown as core errors and rendered by the
+ * dialect's error handler in its own documented shape.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { CoreError } from "../core/errors.js";
+import type { KeyPrincipal } from "../core/keys/key-verifier.js";
+import type { Permission } from "../core/keys/permissions.js";
+import type { RateLimiter } from "./rate-limit/rate-limiter.js";
+
+export const DEFAULT_RATE_LIMITS = { secret: 120, public: 30 } as const;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal?: KeyPrincipal;
+  }
+  interface FastifyContextConfig {
+    /** The permission a route needs; routes without one need only a valid secret key. */
+    permission?: Permission;
+    /** Widget endpoints: the only routes public keys may call. */
+    widget?: boolean;
+  }
+}
+
+export interface GuardDeps {
+  verify(key: string): Promise<KeyPrincipal | null>;
+  limiter: RateLimiter;
+}
+
+const unauthenticated = () => new CoreError("UNAUTHENTICATED", "a valid API key is required");
+
+/** Verifies the presented key and counts the request against the key's window. */
+export async function authenticate(
+  deps: GuardDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  presentedKey: string | undefined,
+): Promise<KeyPrincipal> {
+  if (!presentedKey) throw unauthenticated();
+  const principal = await deps.verify(presentedKey);
+  if (!principal) throw unauthenticated();
+  const limit =
+    principal.rateLimit ??
+    (principal.type === "secret" ? DEFAULT_RATE_LIMITS.secret : DEFAULT_RATE_LIMITS.public);
+  const decision = await deps.limiter.hit(principal.keyId, limit);
+  reply.header("x-ratelimit-limit", decision.limit);
+  reply.header("x-ratelimit-remaining", decision.remaining);
+  reply.header("x-ratelimit-reset", decision.reset);
+  if (!decision.allowed) {
+    reply.header("retry-after", decision.retryAfter);
+    throw new CoreError("RATE_LIMITED", `rate limit of ${decision.limit} requests per minute exceeded`);
+  }
+  request.principal = principal;
+  return principal;
+}
+
+/** Checks the route's permission: public keys reach widget routes only. */
+export function authorize(request: FastifyRequest): void {
+  const principal = request.principal;
+  if (!principal) throw unauthenticated();
+  const config = request.routeOptions.config;
+  if (principal.type !== "secret") {
+    if (!config.widget) throw new CoreError("FORBIDDEN", "public keys may call the widget endpoints only");
+    return;
+  }
+  if (config.widget) return;
+  if (config.permission && !principal.permissions.has(config.permission)) {
+    throw new CoreError("FORBIDDEN", `this key lacks the ${config.permission} permission`);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * `kith serve`: the HTTP API (and, from the webhooks work on, the in-process worker) over one
+ * runtime, with graceful shutdown: on SIGTERM/SIGINT the server stops accepting, lets in-flight
+ * requests finish, flushes key usage and closes the database.
+ */
+import closeWithGrace from "close-with-grace";
+import type { FastifyInstance } from "fastify";
+import type { Config } from "./config.js";
+import { ensureServerSecret } from "./core/settings.js";
+import { type Bootstrapped, bootstrapDefaultWorkspace } from "./core/workspaces/bootstrap.js";
+import { buildApp } from "./http/app.js";
+import { createLogger } from "./logger.js";
+import { createMetrics, createRateLimiter, openRuntime, type Runtime } from "./runtime.js";
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly url: string;
+  readonly runtime: Runtime;
+  readonly bootstrapped: Bootstrapped | null;
+  close(): Promise<void>;
+}
+
+const LAST_USED_FLUSH_MS = 15_000;
+
+export async function startServer(
+  config: Config,
+  options: { handleSignals?: boolean } = {},
+): Promise<RunningServer> {
+  const runtime = await openRuntime(config);
+  const { core } = runtime;
+  await ensureServerSecret(core, config.secret);
+  const bootstrapped = config.bootstrap ? await bootstrapDefaultWorkspace(core) : null;
+
+  const metrics = createMetrics({ defaultMetrics: true });
+  const logger = createLogger(config);
+  const limiter = await createRateLimiter(config, metrics, logger);
+  const app = await buildApp({ config, core, metrics, limiter, logger, ready: () => runtime.handle.ping() });
+
+  const flushTimer = setInterval(() => {
+    core.keys.flushLastUsed().catch((error) => app.log.warn({ err: error }, "could not record key usage"));
+  }, LAST_USED_FLUSH_MS);
+  flushTimer.unref();
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(flushTimer);
+      await app.close();
+      await limiter.close();
+      await runtime.close();
+    })();
+    return closing;
+  };
+  if (options.handleSignals) {
+    closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+      if (err) app.log.error({ err }, "shutting down after an uncaught error");
+      else app.log.info({ signal }, "shutting down");
+      await close();
+    });
+  }
+  return { app, url, runtime, bootstrapped, close };
+}
