@@ -27,10 +27,20 @@ export interface DialectSecuritySpec {
   /** Reads a record back; used to prove another workspace's request left it untouched. */
   readRecord(kit: TestKit, secretKey: string, id: string): Promise<unknown>;
   /** Asserts the dialect's documented error body and returns nothing. */
-  expectError(response: LightMyRequestResponse, status: number, kind: "auth" | "forbidden" | "not_found" | "rate_limited"): void;
+  expectError(
+    response: LightMyRequestResponse,
+    status: number,
+    kind: "auth" | "forbidden" | "not_found" | "rate_limited",
+  ): void;
 }
 
-async function send(kit: TestKit, spec: DialectSecuritySpec, route: SecurityRoute, key: string | null, id: string) {
+async function send(
+  kit: TestKit,
+  spec: DialectSecuritySpec,
+  route: SecurityRoute,
+  key: string | null,
+  id: string,
+) {
   return kit.app.inject({
     method: route.method,
     url: route.path.replace("{id}", id),
@@ -78,7 +88,10 @@ export function securitySuite(spec: DialectSecuritySpec, getKit: () => TestKit):
         const response = await send(kit, spec, route, limited, id);
         spec.expectError(response, 403, "forbidden");
         const allowed = await kit.newKey(kit.scope, { type: "secret", scopes: [route.permission] });
-        expect((await send(kit, spec, route, allowed, id)).statusCode, `${route.method} ${route.path}`).not.toBe(403);
+        expect(
+          (await send(kit, spec, route, allowed, id)).statusCode,
+          `${route.method} ${route.path}`,
+        ).not.toBe(403);
       }
     });
 
@@ -87,7 +100,8 @@ export function securitySuite(spec: DialectSecuritySpec, getKit: () => TestKit):
       const id = await spec.createRecord(kit, kit.secretKey);
       for (const type of ["public_live", "public_test"] as const) {
         const key = await kit.newKey(kit.scope, { type });
-        for (const route of spec.routes) spec.expectError(await send(kit, spec, route, key, id), 403, "forbidden");
+        for (const route of spec.routes)
+          spec.expectError(await send(kit, spec, route, key, id), 403, "forbidden");
       }
     });
 

@@ -17,7 +17,10 @@ export const valethonSecurity: DialectSecuritySpec = {
   ],
   credentials: (key) => ({ "x-api-key": key }),
   async createRecord(kit, key) {
-    const response = await call(kit, "POST", `${VALETHON}/leads`, { key, body: { email: `sec${++counter}@suite.test` } });
+    const response = await call(kit, "POST", `${VALETHON}/leads`, {
+      key,
+      body: { email: `sec${++counter}@suite.test` },
+    });
     expect(response.statusCode).toBe(201);
     return String(response.json.data.lead_id);
   },
@@ -27,7 +30,12 @@ export const valethonSecurity: DialectSecuritySpec = {
   expectError(response, status, kind) {
     expect(response.statusCode).toBe(status);
     const body = response.json();
-    const code = { auth: "AUTH_REQUIRED", forbidden: "FORBIDDEN", not_found: "NOT_FOUND", rate_limited: "RATE_LIMITED" }[kind];
+    const code = {
+      auth: "AUTH_REQUIRED",
+      forbidden: "FORBIDDEN",
+      not_found: "NOT_FOUND",
+      rate_limited: "RATE_LIMITED",
+    }[kind];
     expect(body).toMatchObject({ success: false, code, error: expect.any(String) });
     expect(Object.keys(body).sort()).toEqual(["code", "error", "request_id", "success"]);
     expect(response.headers["x-request-id"]).toBe(body.request_id);
