@@ -110,9 +110,11 @@ export async function seedLeads(core: Core, scope: Scope, count: number, tag: st
       await trx.insertInto("events").values(events).execute();
     }
     await trx
-      .insertInto("sequences")
-      .values({ workspace_id: scope.workspaceId, name: "leads", last_value: count })
-      .onConflict((conflict) => conflict.columns(["workspace_id", "name"]).doUpdateSet({ last_value: count }))
+      .insertInto("counters")
+      .values({ workspace_id: scope.workspaceId, entity: "leads", last_number: count, live_count: count })
+      .onConflict((conflict) =>
+        conflict.columns(["workspace_id", "entity"]).doUpdateSet({ last_number: count, live_count: count }),
+      )
       .execute();
   });
 }

@@ -52,10 +52,13 @@ export interface ApiKeyTable {
   last_used_at: string | null;
 }
 
-export interface SequenceTable {
+/** Per workspace and record type: the last number handed out, and how many records are live. */
+export interface CounterTable {
   workspace_id: string;
-  name: string;
-  last_value: number;
+  entity: string;
+  last_number: number;
+  /** Records not deleted, so an unfiltered list's total costs one row read, not a count. */
+  live_count: number;
 }
 
 export interface LeadTable {
@@ -102,7 +105,7 @@ export interface Database {
   settings: SettingTable;
   users: UserTable;
   api_keys: ApiKeyTable;
-  sequences: SequenceTable;
+  counters: CounterTable;
   leads: LeadTable;
   events: EventTable;
 }

@@ -2,7 +2,8 @@
  * Kysely's SQLite dialect with two changes Kith needs:
  * - write transactions start with BEGIN IMMEDIATE, so two writers never both read and then
  *   fail to upgrade their lock (SQLITE_BUSY mid-transaction); they queue on busy_timeout instead;
- * - prepared statements are cached by SQL text (Kysely prepares every query anew).
+ * - prepared statements are cached by SQL text (Kysely prepares every query anew);
+ * - hot-path reads may skip Kysely's connection queue (see `directReaderOf`).
  */
 import type { Database as BetterSqlite, Statement } from "better-sqlite3";
 import {
@@ -49,13 +50,36 @@ function withStatementCache(database: BetterSqlite): SqliteDatabase {
   };
 }
 
+/**
+ * Runs a read at once, or answers `undefined` while a transaction is open. better-sqlite3 is
+ * synchronous, so a read that starts and ends between two statements of nobody's transaction sees
+ * committed data only, and needs no place in Kysely's connection queue (a few promises per query).
+ */
+export type DirectReader = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
+
+const directReaders = new WeakMap<object, DirectReader>();
+
+/** The direct reader of the SQLite database behind a Kysely adapter, if it is one of ours. */
+export function directReaderOf(adapter: object): DirectReader | undefined {
+  return directReaders.get(adapter);
+}
+
 export class KithSqliteDialect implements Dialect {
-  constructor(private readonly database: BetterSqlite) {}
+  private readonly statements: SqliteDatabase;
+  constructor(private readonly database: BetterSqlite) {
+    this.statements = withStatementCache(database);
+  }
   createAdapter() {
-    return new SqliteAdapter();
+    const adapter = new SqliteAdapter();
+    directReaders.set(adapter, (sql, parameters) =>
+      this.database.inTransaction
+        ? undefined
+        : (this.statements.prepare(sql) as unknown as Statement).all(...parameters),
+    );
+    return adapter;
   }
   createDriver(): Driver {
-    return new ImmediateSqliteDriver({ database: withStatementCache(this.database) });
+    return new ImmediateSqliteDriver({ database: this.statements });
   }
   createQueryCompiler() {
     return new SqliteQueryCompiler();

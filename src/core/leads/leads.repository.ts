@@ -2,10 +2,21 @@
  * Lead queries. Every read starts from `liveLeads`, which applies the workspace filter and hides
  * deleted rows, so no query path here can reach another workspace's leads.
  */
-import { type ExpressionBuilder, type RawBuilder, sql } from "kysely";
-import type { Database, LeadRow } from "../../db/schema.js";
+import { type RawBuilder, sql } from "kysely";
+import { prepared } from "../../db/prepared.js";
+import type { LeadRow } from "../../db/schema.js";
 import type { Executor, Scope } from "../core.js";
-import type { Lead, LeadListQuery, LeadRef, LeadStatus, Page } from "./lead.types.js";
+import { countLive } from "../counters.js";
+import { findUserSummaries } from "../users/user-refs.js";
+import type {
+  Lead,
+  LeadListQuery,
+  LeadRef,
+  LeadSortField,
+  LeadStatus,
+  Page,
+  UserSummary,
+} from "./lead.types.js";
 
 const LEAD_COLUMNS = [
   "leads.id",
@@ -25,38 +36,22 @@ const LEAD_COLUMNS = [
   "leads.updated_at",
 ] as const;
 
-type LeadSelection = Pick<
-  LeadRow,
-  | "id"
-  | "seq"
-  | "first_name"
-  | "last_name"
-  | "email"
-  | "phone"
-  | "company_name"
-  | "status"
-  | "source"
-  | "form_type"
-  | "raw_payload"
-  | "score"
-  | "assigned_user_id"
-  | "created_at"
-  | "updated_at"
-> & { assignee_seq: number | null; assignee_username: string | null };
+type LeadSelection = Pick<LeadRow, (typeof LEAD_COLUMNS)[number] extends `leads.${infer C}` ? C : never>;
 
-export function liveLeads(db: Executor, scope: Scope) {
+export function liveLeads(db: Executor, workspaceId: string) {
   return db
     .selectFrom("leads")
-    .leftJoin("users", "users.id", "leads.assigned_user_id")
-    .where("leads.workspace_id", "=", scope.workspaceId)
+    .where("leads.workspace_id", "=", workspaceId)
     .where("leads.deleted_at", "is", null);
 }
 
+// Assignees are looked up apart rather than joined: a join makes SQLite read every row a page's
+// OFFSET skips, where the index alone would do.
 function selectLead(query: ReturnType<typeof liveLeads>) {
-  return query.select([...LEAD_COLUMNS, "users.seq as assignee_seq", "users.username as assignee_username"]);
+  return query.select(LEAD_COLUMNS);
 }
 
-export function toLead(row: LeadSelection): Lead {
+function toLead(row: LeadSelection, assignees: ReadonlyMap<string, UserSummary>): Lead {
   return {
     id: row.id,
     number: Number(row.seq),
@@ -70,25 +65,34 @@ export function toLead(row: LeadSelection): Lead {
     formType: row.form_type,
     rawPayload: row.raw_payload === null ? null : JSON.parse(row.raw_payload),
     score: row.score === null ? null : Number(row.score),
-    assignee:
-      row.assigned_user_id === null
-        ? null
-        : {
-            id: row.assigned_user_id,
-            number: Number(row.assignee_seq),
-            username: row.assignee_username ?? "",
-          },
+    assignee: row.assigned_user_id === null ? null : (assignees.get(row.assigned_user_id) ?? null),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
-const byRef = (ref: LeadRef) => (eb: ExpressionBuilder<Database, "leads">) =>
-  "number" in ref ? eb("leads.seq", "=", ref.number) : eb("leads.id", "=", ref.id);
+const NO_ASSIGNEES: ReadonlyMap<string, UserSummary> = new Map();
+
+/** The rows as leads, with their assignees fetched in one query. */
+async function toLeads(db: Executor, scope: Scope, rows: LeadSelection[]): Promise<Lead[]> {
+  const ids = [...new Set(rows.map((row) => row.assigned_user_id).filter((id) => id !== null))];
+  const assignees = ids.length === 0 ? NO_ASSIGNEES : await findUserSummaries(db, scope, ids);
+  return rows.map((row) => toLead(row, assignees));
+}
+
+const leadByNumber = prepared((db, p: { workspaceId: string; number: number }) =>
+  selectLead(liveLeads(db, p.workspaceId)).where("leads.seq", "=", p.number),
+);
+const leadById = prepared((db, p: { workspaceId: string; id: string }) =>
+  selectLead(liveLeads(db, p.workspaceId)).where("leads.id", "=", p.id),
+);
 
 export async function findLead(db: Executor, scope: Scope, ref: LeadRef): Promise<Lead | null> {
-  const row = await selectLead(liveLeads(db, scope)).where(byRef(ref)).executeTakeFirst();
-  return row ? toLead(row) : null;
+  const [row] =
+    "number" in ref
+      ? await leadByNumber(db, { workspaceId: scope.workspaceId, number: ref.number })
+      : await leadById(db, { workspaceId: scope.workspaceId, id: ref.id });
+  return row ? (await toLeads(db, scope, [row]))[0]! : null;
 }
 
 /** Escapes LIKE wildcards so user text matches literally. */
@@ -97,39 +101,87 @@ const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, 
 const likes = (expression: RawBuilder<unknown>, pattern: string) =>
   sql`${expression} like ${pattern} escape '\\'`;
 
+/** A list's filter values; which of them are set decides the query's shape. */
+interface LeadFilterParams {
+  workspaceId: string;
+  status?: string;
+  source?: string;
+  /** "" for an assignee that does not exist: it matches nothing rather than everything. */
+  assigneeId?: string;
+  createdAfter?: string;
+  createdBefore?: string;
+  pattern?: string;
+}
+
+type LeadListShape = Record<Exclude<keyof LeadFilterParams, "workspaceId">, boolean>;
+
+function filteredLeads(db: Executor, p: LeadFilterParams, shape: LeadListShape) {
+  let query = liveLeads(db, p.workspaceId);
+  if (shape.status) query = query.where("leads.status", "=", p.status!);
+  if (shape.source) query = query.where("leads.source", "=", p.source!);
+  if (shape.assigneeId) query = query.where("leads.assigned_user_id", "=", p.assigneeId!);
+  if (shape.createdAfter) query = query.where("leads.created_at", ">=", p.createdAfter!);
+  if (shape.createdBefore) query = query.where("leads.created_at", "<", p.createdBefore!);
+  if (shape.pattern) {
+    query = query.where(
+      sql<boolean>`(${likes(sql`lower(coalesce(leads.first_name, '') || ' ' || coalesce(leads.last_name, ''))`, p.pattern!)}
+        or ${likes(sql.ref("leads.email_normalized"), p.pattern!)}
+        or ${likes(sql`lower(leads.company_name)`, p.pattern!)})`,
+    );
+  }
+  return query;
+}
+
+const countLeads = prepared((db, p: LeadFilterParams, shape: LeadListShape) =>
+  filteredLeads(db, p, shape).select((eb) => eb.fn.countAll<number>().as("count")),
+);
+
+const leadPage = prepared(
+  (
+    db,
+    p: LeadFilterParams & { limit: number; offset: number },
+    variant: { shape: LeadListShape; sort: LeadSortField; order: "asc" | "desc" },
+  ) =>
+    selectLead(filteredLeads(db, p, variant.shape))
+      .orderBy(`leads.${variant.sort}`, variant.order)
+      .orderBy("leads.seq", variant.order)
+      .limit(p.limit)
+      .offset(p.offset),
+);
+
 export async function queryLeads(
   db: Executor,
   scope: Scope,
   query: LeadListQuery,
   assigneeId: string | null | undefined,
 ): Promise<Page<Lead>> {
-  let filtered = liveLeads(db, scope);
-  if (query.status) filtered = filtered.where("leads.status", "=", query.status);
-  if (query.source) filtered = filtered.where("leads.source", "=", query.source);
-  if (assigneeId !== undefined) {
-    // An unknown assignee matches nothing rather than everything.
-    filtered = filtered.where("leads.assigned_user_id", "=", assigneeId ?? "");
-  }
-  if (query.createdAfter) filtered = filtered.where("leads.created_at", ">=", query.createdAfter);
-  if (query.createdBefore) filtered = filtered.where("leads.created_at", "<", query.createdBefore);
-  if (query.search) {
-    const pattern = likePattern(query.search);
-    filtered = filtered.where(
-      sql<boolean>`(${likes(sql`lower(coalesce(leads.first_name, '') || ' ' || coalesce(leads.last_name, ''))`, pattern)}
-        or ${likes(sql.ref("leads.email_normalized"), pattern)}
-        or ${likes(sql`lower(leads.company_name)`, pattern)})`,
-    );
-  }
-  const countRow = await filtered
-    .select((eb) => eb.fn.countAll<number>().as("count"))
-    .executeTakeFirstOrThrow();
-  const total = Number(countRow.count);
-  if (total === 0) return { items: [], total };
-  const rows = await selectLead(filtered)
-    .orderBy(`leads.${query.sort}`, query.order)
-    .orderBy("leads.seq", query.order)
-    .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage)
-    .execute();
-  return { items: rows.map(toLead), total };
+  const params: LeadFilterParams = {
+    workspaceId: scope.workspaceId,
+    status: query.status,
+    source: query.source,
+    assigneeId: assigneeId === undefined ? undefined : (assigneeId ?? ""),
+    createdAfter: query.createdAfter,
+    createdBefore: query.createdBefore,
+    pattern: query.search ? likePattern(query.search) : undefined,
+  };
+  const shape: LeadListShape = {
+    status: params.status !== undefined,
+    source: params.source !== undefined,
+    assigneeId: params.assigneeId !== undefined,
+    createdAfter: params.createdAfter !== undefined,
+    createdBefore: params.createdBefore !== undefined,
+    pattern: params.pattern !== undefined,
+  };
+  const filtered = Object.values(shape).some(Boolean);
+  const total = filtered
+    ? Number((await countLeads(db, params, shape))[0]?.count ?? 0)
+    : await countLive(db, scope.workspaceId, "leads");
+  const offset = (query.page - 1) * query.perPage;
+  if (total <= offset) return { items: [], total };
+  const rows = await leadPage(
+    db,
+    { ...params, limit: query.perPage, offset },
+    { shape, sort: query.sort, order: query.order },
+  );
+  return { items: await toLeads(db, scope, rows), total };
 }

@@ -1,12 +1,13 @@
 /** The only writer of leads. Each write commits together with its event. */
 
 import { isUniqueViolation } from "../../db/db-errors.js";
-import type { LeadUpdate } from "../../db/schema.js";
+import { prepared } from "../../db/prepared.js";
+import type { LeadUpdate, NewLeadRow } from "../../db/schema.js";
 import type { Core, Scope, Trx } from "../core.js";
+import { allocateNumber, releaseLive } from "../counters.js";
 import { duplicate, notFound, validationError } from "../errors.js";
 import { appendEvent, type Changes } from "../events.js";
 import { newId } from "../ids.js";
-import { nextSequence } from "../sequences.js";
 import { findUserId, requireUserId } from "../users/user-refs.js";
 import { checkLeadInput } from "./lead.rules.js";
 import type { Lead, LeadInput, LeadListQuery, LeadRef, Page } from "./lead.types.js";
@@ -14,16 +15,48 @@ import { findLead, queryLeads } from "./leads.repository.js";
 
 const duplicateEmail = () => duplicate("email", "a lead with this email already exists");
 
-async function assertEmailFree(trx: Trx, scope: Scope, email: string, exceptId?: string): Promise<void> {
-  let query = trx
+const liveLeadWithEmail = prepared((db, p: { workspaceId: string; email: string; exceptId: string }) =>
+  db
     .selectFrom("leads")
     .select("id")
-    .where("workspace_id", "=", scope.workspaceId)
-    .where("email_normalized", "=", email.toLowerCase())
-    .where("deleted_at", "is", null);
-  if (exceptId) query = query.where("id", "!=", exceptId);
-  if (await query.executeTakeFirst()) throw duplicateEmail();
+    .where("workspace_id", "=", p.workspaceId)
+    .where("email_normalized", "=", p.email)
+    .where("deleted_at", "is", null)
+    .where("id", "!=", p.exceptId),
+);
+
+async function assertEmailFree(trx: Trx, scope: Scope, email: string, exceptId = ""): Promise<void> {
+  const [taken] = await liveLeadWithEmail(trx, {
+    workspaceId: scope.workspaceId,
+    email: email.toLowerCase(),
+    exceptId,
+  });
+  if (taken) throw duplicateEmail();
 }
+
+const insertLead = prepared((db, row: NewLeadRow) =>
+  db.insertInto("leads").values({
+    id: row.id,
+    workspace_id: row.workspace_id,
+    seq: row.seq,
+    first_name: row.first_name,
+    last_name: row.last_name,
+    email: row.email,
+    email_normalized: row.email_normalized,
+    phone: row.phone,
+    company_name: row.company_name,
+    status: row.status,
+    source: row.source,
+    form_type: row.form_type,
+    raw_payload: row.raw_payload,
+    score: row.score,
+    assigned_user_id: row.assigned_user_id,
+    custom_fields: row.custom_fields,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    deleted_at: row.deleted_at,
+  }),
+);
 
 /** Runs a write, turning a lost race on the live-email index into the same DUPLICATE error. */
 async function guardUnique<T>(write: () => Promise<T>): Promise<T> {
@@ -50,32 +83,48 @@ export async function createLead(core: Core, scope: Scope, rawInput: LeadInput):
         ? await requireUserId(trx, scope, input.assignee, "assignee")
         : null;
       const id = newId();
-      const seq = await nextSequence(trx, scope.workspaceId, "leads");
-      await trx
-        .insertInto("leads")
-        .values({
-          id,
-          workspace_id: scope.workspaceId,
-          seq,
-          first_name: input.firstName ?? null,
-          last_name: input.lastName ?? null,
-          email: input.email ?? null,
-          email_normalized: input.email ? input.email.toLowerCase() : null,
-          phone: input.phone ?? null,
-          company_name: input.companyName ?? null,
-          status: input.status ?? "new",
-          source: input.source ?? null,
-          form_type: input.formType ?? null,
-          raw_payload: input.rawPayload ? JSON.stringify(input.rawPayload) : null,
-          score: input.score ?? null,
-          assigned_user_id: assignedUserId,
-          custom_fields: null,
-          created_at: at,
-          updated_at: at,
-          deleted_at: null,
-        })
-        .execute();
-      const lead = (await findLead(trx, scope, { id }))!;
+      const seq = await allocateNumber(trx, scope.workspaceId, "leads");
+      await insertLead(trx, {
+        id,
+        workspace_id: scope.workspaceId,
+        seq,
+        first_name: input.firstName ?? null,
+        last_name: input.lastName ?? null,
+        email: input.email ?? null,
+        email_normalized: input.email ? input.email.toLowerCase() : null,
+        phone: input.phone ?? null,
+        company_name: input.companyName ?? null,
+        status: input.status ?? "new",
+        source: input.source ?? null,
+        form_type: input.formType ?? null,
+        raw_payload: input.rawPayload ? JSON.stringify(input.rawPayload) : null,
+        score: input.score ?? null,
+        assigned_user_id: assignedUserId,
+        custom_fields: null,
+        created_at: at,
+        updated_at: at,
+        deleted_at: null,
+      });
+      // Read back only when an assignee must be rendered; otherwise the input says it all.
+      const lead: Lead = assignedUserId
+        ? (await findLead(trx, scope, { id }))!
+        : {
+            id,
+            number: seq,
+            firstName: input.firstName ?? null,
+            lastName: input.lastName ?? null,
+            email: input.email ?? null,
+            phone: input.phone ?? null,
+            companyName: input.companyName ?? null,
+            status: input.status ?? "new",
+            source: input.source ?? null,
+            formType: input.formType ?? null,
+            rawPayload: input.rawPayload ?? null,
+            score: input.score ?? null,
+            assignee: null,
+            createdAt: at,
+            updatedAt: at,
+          };
       await appendEvent(trx, scope, at, {
         type: "lead.created",
         entityType: "lead",
@@ -176,6 +225,7 @@ export async function deleteLead(core: Core, scope: Scope, ref: LeadRef): Promis
       .where("id", "=", lead.id)
       .where("workspace_id", "=", scope.workspaceId)
       .execute();
+    await releaseLive(trx, scope.workspaceId, "leads");
     await appendEvent(trx, scope, at, {
       type: "lead.deleted",
       entityType: "lead",

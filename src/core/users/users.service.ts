@@ -1,9 +1,9 @@
 /** The workspace's users: assignees, owners and agents. Referred to by number in Valethon. */
 import type { Core, Scope } from "../core.js";
+import { allocateNumber } from "../counters.js";
 import { duplicate, validationError } from "../errors.js";
 import { appendEvent } from "../events.js";
 import { newId } from "../ids.js";
-import { nextSequence } from "../sequences.js";
 import { optionalText, requireEmail, requireOneOf, requireText } from "../shared/validate.js";
 import { hashPassword } from "./passwords.js";
 
@@ -50,7 +50,7 @@ export async function createUser(core: Core, scope: Scope, input: NewUserInput):
     if (taken) throw duplicate("username", `"${username}" is already taken in this workspace`);
     const user = {
       id: newId(),
-      number: await nextSequence(trx, scope.workspaceId, "users"),
+      number: await allocateNumber(trx, scope.workspaceId, "users"),
       username,
       name,
       email,

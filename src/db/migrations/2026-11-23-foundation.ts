@@ -1,5 +1,5 @@
 /**
- * Foundation schema: workspaces, settings, users, API keys, per-workspace sequences, leads, events.
+ * Foundation schema: workspaces, settings, users, API keys, per-workspace counters, leads, events.
  * Frozen in time: later changes go into new migrations.
  */
 import { type Kysely, sql } from "kysely";
@@ -60,11 +60,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("api_keys_workspace").on("api_keys").column("workspace_id").execute();
 
   await db.schema
-    .createTable("sequences")
+    .createTable("counters")
     .addColumn("workspace_id", "text", (c) => c.notNull().references("workspaces.id").onDelete("cascade"))
-    .addColumn("name", "text", (c) => c.notNull())
-    .addColumn("last_value", "integer", (c) => c.notNull())
-    .addPrimaryKeyConstraint("sequences_pk", ["workspace_id", "name"])
+    .addColumn("entity", "text", (c) => c.notNull())
+    .addColumn("last_number", "integer", (c) => c.notNull())
+    .addColumn("live_count", "integer", (c) => c.notNull())
+    .addPrimaryKeyConstraint("counters_pk", ["workspace_id", "entity"])
     .execute();
 
   await db.schema
@@ -98,13 +99,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .unique()
     .where(sql.ref("deleted_at"), "is", null)
     .execute();
-  for (const column of ["created_at", "updated_at", "status", "source", "assigned_user_id"]) {
-    const columns =
-      column === "created_at" ? ["workspace_id", "created_at"] : ["workspace_id", column, "created_at"];
+  // Each index costs every write a page or more, so only the list's default order and its most
+  // common filters have one; other filters and sorts scan the workspace's live leads.
+  for (const [name, columns] of [
+    ["created", ["workspace_id", "created_at", "seq"]],
+    ["status", ["workspace_id", "status", "created_at"]],
+    ["assignee", ["workspace_id", "assigned_user_id", "created_at"]],
+  ] as const) {
     await db.schema
-      .createIndex(`leads_live_by_${column}`)
+      .createIndex(`leads_live_by_${name}`)
       .on("leads")
-      .columns(columns)
+      .columns([...columns])
       .where(sql.ref("deleted_at"), "is", null)
       .execute();
   }
@@ -114,7 +119,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("position", postgres ? "bigint" : "integer", (c) =>
       postgres ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement(),
     )
-    .addColumn("id", "text", (c) => c.notNull().unique())
+    // UUIDv7, unique by construction; not indexed, since nothing looks an event up by it.
+    .addColumn("id", "text", (c) => c.notNull())
     .addColumn("workspace_id", "text", (c) => c.notNull().references("workspaces.id").onDelete("cascade"))
     .addColumn("type", "text", (c) => c.notNull())
     .addColumn("entity_type", "text", (c) => c.notNull())
@@ -123,16 +129,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("actor", "text")
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex("events_workspace_position")
-    .on("events")
-    .columns(["workspace_id", "position"])
-    .execute();
-  await db.schema.createIndex("events_entity").on("events").columns(["entity_type", "entity_id"]).execute();
+  // No secondary index: consumers read the stream in `position` order (the primary key).
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ["events", "leads", "sequences", "api_keys", "users", "settings", "workspaces"]) {
+  for (const table of ["events", "leads", "counters", "api_keys", "users", "settings", "workspaces"]) {
     await db.schema.dropTable(table).execute();
   }
 }

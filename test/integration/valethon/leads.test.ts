@@ -321,5 +321,36 @@ for (const engine of ENGINES) {
       const codes = results.map((response) => response.statusCode).sort();
       expect(codes).toEqual([201, 409, 409]);
     });
+
+    it("reports the live total on unfiltered and filtered lists, and an empty page past the end", async () => {
+      const liveRows = async () =>
+        Number(
+          (
+            await kit.core.db
+              .selectFrom("leads")
+              .select((eb) => eb.fn.countAll<number>().as("n"))
+              .where("workspace_id", "=", kit.workspace.id)
+              .where("deleted_at", "is", null)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const total = async (query = "") =>
+        (await call(kit, "GET", `${leads}?per_page=1${query}`, { key: kit.secretKey })).json.pagination.total;
+      const before = await total();
+      expect(before).toBe(await liveRows());
+      const numbers: number[] = [];
+      for (const name of ["Tally", "Tallier", "Talliest"]) {
+        numbers.push((await post({ email: `${name}@totals.io`, first_name: name })).json.data.lead_id);
+      }
+      await post({ email: "Tally@totals.io" }); // refused as a duplicate: counts nothing
+      await call(kit, "DELETE", `${leads}/${numbers[0]}`, { key: kit.secretKey });
+      expect(await total()).toBe(before + 2);
+      expect(await total()).toBe(await liveRows());
+      expect(await total("&search=totals.io")).toBe(2);
+      const beyond = await call(kit, "GET", `${leads}?per_page=100&page=50`, { key: kit.secretKey });
+      expect(beyond.statusCode).toBe(200);
+      expect(beyond.json.data).toEqual([]);
+      expect(beyond.json.pagination.total).toBe(before + 2);
+    });
   });
 }
