@@ -10,11 +10,13 @@
  * `checkSeed` then reads the first and last lead and a page back through the core service, so a seeding
  * mistake fails here rather than as a wall of 404s in the benchmark.
  */
+
+import type { Insertable } from "kysely";
 import type { Core, Scope } from "../src/core/core.js";
 import { newId } from "../src/core/ids.js";
 import type { Lead, LeadStatus } from "../src/core/leads/lead.types.js";
 import { getLead, listLeads } from "../src/core/leads/leads.service.js";
-import type { NewLeadRow } from "../src/db/schema.js";
+import type { EventTable, NewLeadRow } from "../src/db/schema.js";
 
 const FIRST_NAMES = [
   "Ada",
@@ -44,16 +46,7 @@ export async function seedLeads(core: Core, scope: Scope, count: number, tag: st
   await core.db.transaction().execute(async (trx) => {
     for (let from = 1; from <= count; from += CHUNK) {
       const leads: NewLeadRow[] = [];
-      const events: {
-        id: string;
-        workspace_id: string;
-        type: string;
-        entity_type: string;
-        entity_id: string;
-        data: string;
-        actor: string;
-        created_at: string;
-      }[] = [];
+      const events: Insertable<EventTable>[] = [];
       for (let seq = from; seq < Math.min(from + CHUNK, count + 1); seq++) {
         const at = new Date(start + seq * 60_000).toISOString();
         const email = `lead${seq}@${tag}.example.com`;

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { neutralEnv } from "../../support/process-env.js";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
 const SPAWN_TIMEOUT_MS = 30_000;
@@ -19,20 +20,10 @@ interface Run {
   stderr: string;
 }
 
-/** The parent's environment without anything that would change Kith's configuration. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (/^(PORT|HOST|DATABASE_URL|REDIS_URL)$/.test(name) || name.startsWith("KITH_")) continue;
-    env[name] = value;
-  }
-  return env;
-}
-
 function kith(args: string[], extraEnv: Record<string, string>): Run {
   const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
     cwd: ROOT,
-    env: { ...baseEnv(), ...extraEnv },
+    env: { ...neutralEnv(), ...extraEnv },
     encoding: "utf8",
     timeout: SPAWN_TIMEOUT_MS,
   });

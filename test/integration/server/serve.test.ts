@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { neutralEnv } from "../../support/process-env.js";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
 const START_TIMEOUT_MS = 30_000;
@@ -33,15 +34,6 @@ interface Served {
 
 const children = new Set<ChildProcess>();
 
-function baseEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (/^(PORT|HOST|DATABASE_URL|REDIS_URL)$/.test(name) || name.startsWith("KITH_")) continue;
-    env[name] = value;
-  }
-  return env;
-}
-
 const isBanner = (value: unknown): value is Banner =>
   typeof value === "object" && value !== null && "url" in value && "api" in value && "bootstrap" in value;
 
@@ -50,7 +42,7 @@ function serve(dbPath: string, env: Record<string, string> = {}): Promise<Served
   const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve", "--json"], {
     cwd: ROOT,
     env: {
-      ...baseEnv(),
+      ...neutralEnv(),
       PORT: "0",
       DATABASE_URL: `sqlite:${dbPath}`,
       KITH_LOG_LEVEL: "warn",
