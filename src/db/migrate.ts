@@ -1,9 +1,11 @@
 /** Applies Kith's migrations: a static list, each frozen in time, run in name order. */
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
-import * as foundation from "./migrations/2026-11-23-foundation.js";
+import * as foundation from "./migrations/2026-11-23-01-foundation.js";
+import * as crmCore from "./migrations/2026-11-23-02-crm-core.js";
 
 const MIGRATIONS: Record<string, Migration> = {
-  "2026-11-23-foundation": foundation,
+  "2026-11-23-01-foundation": foundation,
+  "2026-11-23-02-crm-core": crmCore,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -79,9 +79,177 @@ export interface LeadTable {
   score: number | null;
   assigned_user_id: string | null;
   custom_fields: string | null;
+  converted_contact_id: Generated<string | null>;
+  converted_company_id: Generated<string | null>;
+  converted_opportunity_id: Generated<string | null>;
+  converted_at: Generated<string | null>;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+}
+
+/** Columns every numbered, soft-deleted CRM record has. */
+interface RecordColumns {
+  id: string;
+  workspace_id: string;
+  /** Per-workspace number (Valethon's integer ids). */
+  seq: number;
+  /** JSON object of custom-field values, keyed by field key. */
+  custom_fields: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+/** Companies; Valethon calls them prospect accounts. */
+export interface CompanyTable extends RecordColumns {
+  name: string;
+  name_normalized: string;
+  website: string | null;
+  industry: string | null;
+  phone: string | null;
+  email: string | null;
+  relationship: "prospect" | "customer" | "vendor" | "both";
+  status: "active" | "inactive" | "converted" | "archived";
+  owner_user_id: string | null;
+  notes: string | null;
+  converted_at: string | null;
+}
+
+export interface ContactTable extends RecordColumns {
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  email_normalized: string | null;
+  phone: string | null;
+  title: string | null;
+  role: string | null;
+  notes: string | null;
+  primary_company_id: string | null;
+  owner_user_id: string | null;
+  source_lead_id: string | null;
+}
+
+export interface ContactCompanyTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  company_id: string;
+  role: string | null;
+  is_primary: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EntityTagTable {
+  workspace_id: string;
+  entity_type: string;
+  entity_id: string;
+  tag: string;
+  tag_normalized: string;
+  /** Order in which the record's tags were given. */
+  position: number;
+}
+
+export interface PipelineTable {
+  id: string;
+  workspace_id: string;
+  seq: number;
+  key: string;
+  name: string;
+  is_default: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PipelineStageTable {
+  id: string;
+  workspace_id: string;
+  pipeline_id: string;
+  seq: number;
+  key: string;
+  name: string;
+  kind: "open" | "won" | "lost";
+  position: number;
+  probability: number;
+  color: string | null;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OpportunityTable extends RecordColumns {
+  name: string;
+  company_id: string | null;
+  contact_id: string | null;
+  lead_id: string | null;
+  pipeline_id: string;
+  stage_id: string;
+  /** Minor units (cents) of `currency`. */
+  value_minor: number | null;
+  currency: string;
+  probability: number | null;
+  /** YYYY-MM-DD */
+  expected_close_date: string | null;
+  status: "open" | "won" | "lost";
+  owner_user_id: string | null;
+  won_at: string | null;
+  lost_at: string | null;
+  close_reason: string | null;
+}
+
+export interface ActivityTable extends RecordColumns {
+  type: "call" | "email" | "meeting" | "task" | "note";
+  subject: string;
+  description: string | null;
+  entity_type: string | null;
+  entity_id: string | null;
+  assigned_user_id: string | null;
+  due_at: string | null;
+  duration_minutes: number | null;
+  starts_at: string | null;
+  ends_at: string | null;
+  completed: number;
+  completed_at: string | null;
+  status: string | null;
+  created_by: string | null;
+}
+
+export interface NoteTable extends RecordColumns {
+  entity_type: string;
+  entity_id: string;
+  content: string;
+  is_pinned: number;
+  author_user_id: string | null;
+  created_by: string | null;
+}
+
+export interface CustomFieldDefinitionTable {
+  id: string;
+  workspace_id: string;
+  seq: number;
+  entity_type: "lead" | "contact" | "company" | "opportunity";
+  key: string;
+  label: string;
+  field_type: "text" | "number" | "date" | "boolean" | "select" | "multiselect";
+  /** JSON array of allowed values (select, multiselect). */
+  options: string | null;
+  required: number;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SearchDocumentTable {
+  id: Generated<number>;
+  workspace_id: string;
+  entity_type: string;
+  entity_id: string;
+  number: number;
+  title: string;
+  subtitle: string | null;
+  body: string;
+  updated_at: string;
 }
 
 export interface EventTable {
@@ -108,6 +276,17 @@ export interface Database {
   counters: CounterTable;
   leads: LeadTable;
   events: EventTable;
+  companies: CompanyTable;
+  contacts: ContactTable;
+  contact_companies: ContactCompanyTable;
+  entity_tags: EntityTagTable;
+  pipelines: PipelineTable;
+  pipeline_stages: PipelineStageTable;
+  opportunities: OpportunityTable;
+  activities: ActivityTable;
+  notes: NoteTable;
+  custom_field_definitions: CustomFieldDefinitionTable;
+  search_documents: SearchDocumentTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspaceTable>;
