@@ -2,8 +2,10 @@
  * The `kith` command. Every command takes --json and then prints exactly one JSON document on
  * stdout; errors go to stderr as one line with a non-zero exit.
  */
+import { Presets, SingleBar } from "cli-progress";
 import { Command, Option } from "commander";
 import { type Config, ConfigError, loadConfig } from "../config.js";
+import { generateDemoData } from "../core/demo/demo-data.js";
 import { isCoreError } from "../core/errors.js";
 import { KEY_FORMATS } from "../core/keys/key-format.js";
 import { createKey, listKeys, setKeyStatus } from "../core/keys/keys.service.js";
@@ -229,6 +231,35 @@ export function buildProgram(): Command {
         output(command),
         result,
         () => `created user ${result.username} (number ${result.number}, ${result.id})`,
+      );
+    });
+
+  program
+    .command("demo")
+    .description("fill a workspace with realistic demo data (leads, companies, contacts, deals, activities)")
+    .requiredOption("--workspace <slug>", "workspace slug")
+    .option("--leads <n>", "how many leads (the rest in proportion)", positiveInteger("--leads"), 1000)
+    .action(async (options, command) => {
+      const counts = await withRuntime(async ({ core }) => {
+        const ws = await getWorkspaceBySlug(core, options.workspace);
+        const bar = new SingleBar(
+          { stream: process.stderr, format: "demo data [{bar}] {value}/{total} leads  {eta_formatted} left" },
+          Presets.shades_classic,
+        );
+        bar.start(options.leads, 0);
+        try {
+          return await generateDemoData(core, { workspaceId: ws.id, actor: "cli" }, options.leads, (done) =>
+            bar.update(done),
+          );
+        } finally {
+          bar.stop();
+        }
+      });
+      print(
+        output(command),
+        counts,
+        () =>
+          `added ${counts.leads} leads, ${counts.contacts} contacts, ${counts.companies} companies, ${counts.opportunities} opportunities`,
       );
     });
 

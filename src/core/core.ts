@@ -6,6 +6,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { DatabaseHandle, Engine } from "../db/database.js";
 import type { Database } from "../db/schema.js";
 import { type Clock, systemClock } from "./clock.js";
+import { CountCache } from "./count-cache.js";
 import { KeyVerifier } from "./keys/key-verifier.js";
 
 export interface Core {
@@ -13,6 +14,8 @@ export interface Core {
   readonly engine: Engine;
   readonly clock: Clock;
   readonly keys: KeyVerifier;
+  /** Filtered-list totals, valid while their record type's counter version stands. */
+  readonly counts: CountCache;
 }
 
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -27,5 +30,11 @@ export interface Scope {
 
 export function createCore(handle: DatabaseHandle, options: { clock?: Clock } = {}): Core {
   const clock = options.clock ?? systemClock;
-  return { db: handle.db, engine: handle.engine, clock, keys: new KeyVerifier(handle.db, clock) };
+  return {
+    db: handle.db,
+    engine: handle.engine,
+    clock,
+    keys: new KeyVerifier(handle.db, clock),
+    counts: new CountCache(),
+  };
 }

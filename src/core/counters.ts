@@ -20,6 +20,7 @@ const allocate = prepared((db, p: CounterParams) =>
       conflict.columns(["workspace_id", "entity"]).doUpdateSet({
         last_number: sql<number>`counters.last_number + 1`,
         live_count: sql<number>`counters.live_count + 1`,
+        version: sql<number>`counters.version + 1`,
       }),
     )
     .returning("last_number"),
@@ -28,7 +29,15 @@ const allocate = prepared((db, p: CounterParams) =>
 const release = prepared((db, p: CounterParams) =>
   db
     .updateTable("counters")
-    .set({ live_count: sql<number>`live_count - 1` })
+    .set({ live_count: sql<number>`live_count - 1`, version: sql<number>`version + 1` })
+    .where("workspace_id", "=", p.workspaceId)
+    .where("entity", "=", p.entity),
+);
+
+const touch = prepared((db, p: CounterParams) =>
+  db
+    .updateTable("counters")
+    .set({ version: sql<number>`version + 1` })
     .where("workspace_id", "=", p.workspaceId)
     .where("entity", "=", p.entity),
 );
@@ -36,7 +45,7 @@ const release = prepared((db, p: CounterParams) =>
 const read = prepared((db, p: CounterParams) =>
   db
     .selectFrom("counters")
-    .select("live_count")
+    .select(["live_count", "version"])
     .where("workspace_id", "=", p.workspaceId)
     .where("entity", "=", p.entity),
 );
@@ -52,7 +61,24 @@ export async function releaseLive(db: Executor, workspaceId: string, entity: str
   await release(db, { workspaceId, entity });
 }
 
-export async function countLive(db: Executor, workspaceId: string, entity: string): Promise<number> {
+/** Marks a change to a live record that moves no counter (an update). */
+export async function touchCounter(db: Executor, workspaceId: string, entity: string): Promise<void> {
+  await touch(db, { workspaceId, entity });
+}
+
+export interface CounterState {
+  liveCount: number;
+  /** Changes with every create, update and delete of the type in the workspace. */
+  version: number;
+}
+
+export async function readCounter(db: Executor, workspaceId: string, entity: string): Promise<CounterState> {
   const [row] = await read(db, { workspaceId, entity });
-  return row ? Number(row.live_count) : 0;
+  return row
+    ? { liveCount: Number(row.live_count), version: Number(row.version) }
+    : { liveCount: 0, version: 0 };
+}
+
+export async function countLive(db: Executor, workspaceId: string, entity: string): Promise<number> {
+  return (await readCounter(db, workspaceId, entity)).liveCount;
 }

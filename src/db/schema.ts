@@ -59,6 +59,8 @@ export interface CounterTable {
   last_number: number;
   /** Records not deleted, so an unfiltered list's total costs one row read, not a count. */
   live_count: number;
+  /** Bumped by every write of the type, so derived figures (filtered counts) can be cached safely. */
+  version: Generated<number>;
 }
 
 export interface LeadTable {

@@ -65,6 +65,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("entity", "text", (c) => c.notNull())
     .addColumn("last_number", "integer", (c) => c.notNull())
     .addColumn("live_count", "integer", (c) => c.notNull())
+    .addColumn("version", "integer", (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint("counters_pk", ["workspace_id", "entity"])
     .execute();
 
