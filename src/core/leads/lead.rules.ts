@@ -48,5 +48,15 @@ export function checkLeadInput(input: LeadInput): LeadInput {
       throw validationError("rawPayload", `must be at most ${LEAD_LIMITS.rawPayloadBytes} bytes of JSON`);
     }
   }
+  if (input.customFields !== undefined) {
+    // The values themselves are checked against the definitions inside the write's transaction.
+    if (
+      input.customFields === null ||
+      typeof input.customFields !== "object" ||
+      Array.isArray(input.customFields)
+    ) {
+      throw validationError("customFields", "must be an object");
+    }
+  }
   return out;
 }

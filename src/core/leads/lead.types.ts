@@ -47,6 +47,11 @@ export interface Lead {
   rawPayload: Record<string, unknown> | null;
   score: number | null;
   assignee: UserSummary | null;
+  /**
+   * Values of the workspace's current lead custom fields, keyed by field key. Every function of
+   * leads.service sets it (the repository's rows leave it out).
+   */
+  customFields?: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
 }
@@ -70,6 +75,8 @@ export interface LeadInput {
   rawPayload?: Record<string, unknown> | null;
   score?: number | null;
   assignee?: UserRef | null;
+  /** Custom-field values to set (null removes one); absent keys stay as they are. */
+  customFields?: Record<string, unknown>;
 }
 
 export interface LeadListQuery {

@@ -3,11 +3,18 @@
 import { isUniqueViolation } from "../../db/db-errors.js";
 import { prepared } from "../../db/prepared.js";
 import type { LeadUpdate, NewLeadRow } from "../../db/schema.js";
-import type { Core, Scope, Trx } from "../core.js";
+import type { Core, Executor, Scope, Trx } from "../core.js";
 import { allocateNumber, releaseLive } from "../counters.js";
+import {
+  checkCustomFieldValues,
+  parseStoredCustomFields,
+  renderCustomFieldsOfMany,
+  storedCustomFields,
+} from "../custom-fields/custom-field-values.js";
 import { duplicate, notFound, validationError } from "../errors.js";
 import { appendEvent, type Changes } from "../events.js";
 import { newId } from "../ids.js";
+import { indexDocument, indexedBody, searchText, unindexDocument } from "../search/search-documents.js";
 import { findUserId, requireUserId } from "../users/user-refs.js";
 import { checkLeadInput } from "./lead.rules.js";
 import type { Lead, LeadInput, LeadListQuery, LeadRef, Page } from "./lead.types.js";
@@ -68,6 +75,61 @@ async function guardUnique<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The stored custom-field values (JSON text) of leads, by lead id. */
+async function storedValuesOf(
+  db: Executor,
+  scope: Scope,
+  ids: string[],
+): Promise<Map<string, string | null>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("leads")
+    .select(["id", "custom_fields"])
+    .where("workspace_id", "=", scope.workspaceId)
+    .where("id", "in", ids)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.custom_fields]));
+}
+
+/** Sets each lead's `customFields` to the values of its currently defined custom fields. */
+async function withCustomFields(db: Executor, scope: Scope, leads: Lead[]): Promise<Lead[]> {
+  const stored = await storedValuesOf(
+    db,
+    scope,
+    leads.map((lead) => lead.id),
+  );
+  const values = await renderCustomFieldsOfMany(
+    db,
+    scope,
+    "lead",
+    leads.map((lead) => stored.get(lead.id) ?? null),
+  );
+  leads.forEach((lead, index) => {
+    lead.customFields = values[index]!;
+  });
+  return leads;
+}
+
+/** Fields a lead's search document is made of; an update touching none of them keeps it. */
+const SEARCHED_FIELDS = ["firstName", "lastName", "email", "phone", "companyName", "source"] as const;
+
+/** Puts the lead in the global search index (in the write's transaction). */
+async function indexLead(trx: Trx, scope: Scope, lead: Lead, at: string): Promise<void> {
+  await indexDocument(
+    trx,
+    scope.workspaceId,
+    {
+      entityType: "lead",
+      entityId: lead.id,
+      number: lead.number,
+      title: searchText(lead.firstName, lead.lastName) || lead.email || lead.phone || `Lead #${lead.number}`,
+      subtitle: lead.companyName,
+      body: indexedBody(searchText(lead.email, lead.phone, lead.companyName, lead.source)),
+    },
+    at,
+  );
+}
+
 /** The lead as events carry it: the record, not a dialect's rendering of it. */
 const eventData = (lead: Lead) => ({ ...lead });
 
@@ -82,6 +144,7 @@ export async function createLead(core: Core, scope: Scope, rawInput: LeadInput):
       const assignedUserId = input.assignee
         ? await requireUserId(trx, scope, input.assignee, "assignee")
         : null;
+      const customFields = await checkCustomFieldValues(trx, scope, "lead", input.customFields, null);
       const id = newId();
       const seq = await allocateNumber(trx, scope.workspaceId, "leads");
       await insertLead(trx, {
@@ -100,7 +163,7 @@ export async function createLead(core: Core, scope: Scope, rawInput: LeadInput):
         raw_payload: input.rawPayload ? JSON.stringify(input.rawPayload) : null,
         score: input.score ?? null,
         assigned_user_id: assignedUserId,
-        custom_fields: null,
+        custom_fields: storedCustomFields(customFields),
         created_at: at,
         updated_at: at,
         deleted_at: null,
@@ -125,6 +188,8 @@ export async function createLead(core: Core, scope: Scope, rawInput: LeadInput):
             createdAt: at,
             updatedAt: at,
           };
+      lead.customFields = customFields;
+      await indexLead(trx, scope, lead, at);
       await appendEvent(trx, scope, at, {
         type: "lead.created",
         entityType: "lead",
@@ -139,12 +204,14 @@ export async function createLead(core: Core, scope: Scope, rawInput: LeadInput):
 export async function getLead(core: Core, scope: Scope, ref: LeadRef): Promise<Lead> {
   const lead = await findLead(core.db, scope, ref);
   if (!lead) throw notFound("lead");
-  return lead;
+  return (await withCustomFields(core.db, scope, [lead]))[0]!;
 }
 
 export async function listLeads(core: Core, scope: Scope, query: LeadListQuery): Promise<Page<Lead>> {
   const assigneeId = query.assignee ? await findUserId(core.db, scope, query.assignee) : undefined;
-  return queryLeads(core.db, scope, query, assigneeId);
+  const page = await queryLeads(core.db, scope, query, assigneeId);
+  await withCustomFields(core.db, scope, page.items);
+  return page;
 }
 
 /** Column of each writable field, with how its value is stored. */
@@ -160,6 +227,7 @@ const COLUMNS: { [K in keyof LeadInput]-?: keyof LeadUpdate } = {
   rawPayload: "raw_payload",
   score: "score",
   assignee: "assigned_user_id",
+  customFields: "custom_fields",
 };
 
 export async function updateLead(core: Core, scope: Scope, ref: LeadRef, rawInput: LeadInput): Promise<Lead> {
@@ -169,10 +237,23 @@ export async function updateLead(core: Core, scope: Scope, ref: LeadRef, rawInpu
     core.db.transaction().execute(async (trx) => {
       const before = await findLead(trx, scope, ref);
       if (!before) throw notFound("lead");
+      const storedBefore = (await storedValuesOf(trx, scope, [before.id])).get(before.id) ?? null;
+      before.customFields = (await renderCustomFieldsOfMany(trx, scope, "lead", [storedBefore]))[0]!;
       const update: LeadUpdate = {};
       const changes: Changes = {};
+      if (input.customFields !== undefined) {
+        const merged = await checkCustomFieldValues(
+          trx,
+          scope,
+          "lead",
+          input.customFields,
+          parseStoredCustomFields(storedBefore),
+        );
+        const stored = storedCustomFields(merged);
+        if (stored !== storedBefore) update.custom_fields = stored;
+      }
       for (const field of Object.keys(COLUMNS) as (keyof LeadInput)[]) {
-        if (input[field] === undefined) continue;
+        if (input[field] === undefined || field === "customFields") continue;
         if (field === "assignee") {
           const userId = input.assignee ? await requireUserId(trx, scope, input.assignee, "assignee") : null;
           if (userId !== (before.assignee?.id ?? null)) {
@@ -188,7 +269,7 @@ export async function updateLead(core: Core, scope: Scope, ref: LeadRef, rawInpu
         (update as Record<string, unknown>)[COLUMNS[field]] =
           field === "rawPayload" && value !== null ? JSON.stringify(value) : value;
       }
-      if (Object.keys(changes).length === 0) return before;
+      if (Object.keys(changes).length === 0 && update.custom_fields === undefined) return before;
       if (input.email !== undefined && "email" in changes) {
         if (input.email) await assertEmailFree(trx, scope, input.email, before.id);
         update.email_normalized = input.email ? input.email.toLowerCase() : null;
@@ -201,7 +282,12 @@ export async function updateLead(core: Core, scope: Scope, ref: LeadRef, rawInpu
         .where("workspace_id", "=", scope.workspaceId)
         .execute();
       const after = (await findLead(trx, scope, { id: before.id }))!;
+      await withCustomFields(trx, scope, [after]);
       if (changes.assignee) changes.assignee.to = after.assignee;
+      if (JSON.stringify(after.customFields) !== JSON.stringify(before.customFields)) {
+        changes.customFields = { from: before.customFields, to: after.customFields };
+      }
+      if (SEARCHED_FIELDS.some((field) => field in changes)) await indexLead(trx, scope, after, at);
       await appendEvent(trx, scope, at, {
         type: "lead.updated",
         entityType: "lead",
@@ -219,6 +305,7 @@ export async function deleteLead(core: Core, scope: Scope, ref: LeadRef): Promis
   return core.db.transaction().execute(async (trx) => {
     const lead = await findLead(trx, scope, ref);
     if (!lead) throw notFound("lead");
+    await withCustomFields(trx, scope, [lead]);
     await trx
       .updateTable("leads")
       .set({ deleted_at: at, updated_at: at })
@@ -226,6 +313,7 @@ export async function deleteLead(core: Core, scope: Scope, ref: LeadRef): Promis
       .where("workspace_id", "=", scope.workspaceId)
       .execute();
     await releaseLive(trx, scope.workspaceId, "leads");
+    await unindexDocument(trx, "lead", lead.id);
     await appendEvent(trx, scope, at, {
       type: "lead.deleted",
       entityType: "lead",

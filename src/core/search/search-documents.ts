@@ -20,6 +20,18 @@ export interface SearchDocument {
   body: string;
 }
 
+/**
+ * A body text as words: its runs of letters and digits, space-separated. PostgreSQL's parser keeps
+ * `jane@acme.com` or `+1-555-0100` whole where SQLite's splits them; a body passed through this is
+ * found by `jane`, `acme` or `555` on both engines alike (the body is never shown).
+ */
+export const indexedBody = (body: string): string =>
+  body
+    .normalize("NFC")
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length > 0)
+    .join(" ");
+
 /** Adds the record to the index, or replaces what the index had for it. */
 export async function indexDocument(
   trx: Trx,

@@ -3,6 +3,7 @@ import type { Core } from "../core.js";
 import { duplicate, notFound } from "../errors.js";
 import { appendEvent } from "../events.js";
 import { newId } from "../ids.js";
+import { createDefaultPipelineIn } from "../pipelines/default-pipeline.js";
 import { requireSlug, requireText, slugify } from "../shared/validate.js";
 
 export interface Workspace {
@@ -33,6 +34,7 @@ export async function createWorkspace(
       entityId: workspace.id,
       data: workspace,
     });
+    await createDefaultPipelineIn(trx, { workspaceId: workspace.id, actor: "system" }, at);
     return workspace;
   });
 }

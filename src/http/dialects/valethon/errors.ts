@@ -3,9 +3,20 @@ import { assertUnreachable } from "../../../core/errors.js";
 import type { Problem } from "../../errors.js";
 import type { ValethonErrorCode } from "./envelope.js";
 
-/** Core field names that Valethon spells differently; the rest only change case. */
+/**
+ * Core field names that Valethon spells differently; the rest only change case. One table for
+ * every route: a core name means the same thing whichever record it is on (a company is always a
+ * Valethon prospect account, an owner or assignee always `assigned_to`), so no Valethon request
+ * field may share a name with a key here.
+ */
 const FIELD_NAMES: Record<string, string> = {
   assignee: "assigned_to",
+  owner: "assigned_to",
+  company: "prospect_id",
+  primaryCompany: "prospect_id",
+  contact: "contact_id",
+  pipeline: "pipeline_id",
+  createCompany: "create_prospect",
 };
 
 export function valethonField(field: string): string {

@@ -6,10 +6,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CoreError } from "../../../core/errors.js";
 import { toProblem } from "../../errors.js";
 import { authenticate, authorize, type GuardDeps } from "../../guard.js";
+import { activitiesRoutes } from "./activities.routes.js";
+import { contactsRoutes } from "./contacts.routes.js";
 import type { ValethonApp, ValethonDeps } from "./context.js";
+import { customFieldsRoutes } from "./custom-fields.routes.js";
 import { errorBody } from "./envelope.js";
 import { valethonError } from "./errors.js";
+import { leadActivitiesRoutes } from "./lead-activities.routes.js";
+import { leadConversionRoutes } from "./lead-conversion.routes.js";
 import { leadsRoutes } from "./leads.routes.js";
+import { notesRoutes } from "./notes.routes.js";
+import { opportunitiesRoutes } from "./opportunities.routes.js";
+import { pipelinesRoutes } from "./pipelines.routes.js";
+import { prospectsRoutes } from "./prospects.routes.js";
+import { searchRoutes } from "./search.routes.js";
 
 export interface ValethonPluginOptions extends ValethonDeps {
   readonly guard: GuardDeps;
@@ -47,4 +57,14 @@ export async function valethonPlugin(
   );
 
   await leadsRoutes(app, options);
+  await activitiesRoutes(app, options);
+  await leadActivitiesRoutes(app, options);
+  await leadConversionRoutes(app, options);
+  await notesRoutes(app, options);
+  await contactsRoutes(app, options);
+  await prospectsRoutes(app, options);
+  await opportunitiesRoutes(app, options);
+  await pipelinesRoutes(app, options);
+  await customFieldsRoutes(app, options);
+  await searchRoutes(app, options);
 }

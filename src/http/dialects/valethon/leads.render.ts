@@ -15,6 +15,7 @@ export function renderLead(lead: Lead) {
     source: lead.source,
     score: lead.score,
     assigned_to: lead.assignee?.number ?? null,
+    custom_fields: lead.customFields ?? {},
     created_at: renderTime(lead.createdAt),
     updated_at: renderTime(lead.updatedAt),
   };
@@ -36,6 +37,7 @@ export interface ValethonLeadBody {
   status?: Lead["status"];
   score?: number | null;
   assigned_to?: number | null;
+  custom_fields?: Record<string, unknown>;
 }
 
 export function leadInputFrom(body: ValethonLeadBody): LeadInput {
@@ -50,6 +52,7 @@ export function leadInputFrom(body: ValethonLeadBody): LeadInput {
     rawPayload: body.raw_payload,
     status: body.status,
     score: body.score,
+    customFields: body.custom_fields,
   };
   if (body.assigned_to !== undefined)
     input.assignee = body.assigned_to === null ? null : { number: body.assigned_to };

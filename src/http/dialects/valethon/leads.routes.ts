@@ -3,6 +3,7 @@ import { createLead, deleteLead, getLead, listLeads, updateLead } from "../../..
 import { STANDARD_ERRORS } from "./common.schemas.js";
 import { parseTimeFilter, scopeOf, type ValethonApp, type ValethonDeps } from "./context.js";
 import { ok, paginated, renderTime } from "./envelope.js";
+import { renderLeadHistory } from "./lead-activities.routes.js";
 import { leadInputFrom, renderLead, renderLeadDetails } from "./leads.render.js";
 import {
   CreatedLeadSchema,
@@ -12,6 +13,7 @@ import {
   IdParamsSchema,
   LeadEnvelopeSchema,
   LeadPageSchema,
+  LeadWithHistoryEnvelopeSchema,
   ListLeadsQuerySchema,
   UpdateLeadBodySchema,
 } from "./leads.schemas.js";
@@ -81,11 +83,17 @@ export async function leadsRoutes(app: ValethonApp, { core }: ValethonDeps): Pro
         tags,
         summary: "Get a lead",
         params: IdParamsSchema,
-        response: { 200: LeadEnvelopeSchema, 404: ErrorSchema, ...STANDARD_ERRORS },
+        response: { 200: LeadWithHistoryEnvelopeSchema, 404: ErrorSchema, ...STANDARD_ERRORS },
       },
     },
-    async (request) =>
-      ok(renderLeadDetails(await getLead(core, scopeOf(request), { number: request.params.id }))),
+    async (request) => {
+      const scope = scopeOf(request);
+      const lead = await getLead(core, scope, { number: request.params.id });
+      return ok({
+        ...renderLeadDetails(lead),
+        ...(await renderLeadHistory(core, scope, lead.id, request.principal!.permissions)),
+      });
+    },
   );
 
   for (const method of ["PUT", "PATCH"] as const) {

@@ -2,6 +2,7 @@
 import { Type } from "typebox";
 import { LEAD_LIMITS, LEAD_SORT_FIELDS, LEAD_STATUSES } from "../../../core/leads/lead.types.js";
 import { FreeObject, Nullable, StringEnum } from "../../schema-helpers.js";
+import { ActivitySchema } from "./activities.schemas.js";
 import { ErrorSchema, IdParamsSchema, PageQuery, PaginationSchema } from "./common.schemas.js";
 
 const Status = StringEnum(LEAD_STATUSES);
@@ -18,6 +19,7 @@ export const LeadSchema = Type.Object({
   source: Nullable(Type.String()),
   score: Nullable(Type.Integer()),
   assigned_to: Nullable(Type.Integer()),
+  custom_fields: FreeObject({ description: "Values of the lead custom fields, by field key" }),
   created_at: Type.String(),
   updated_at: Type.String(),
 });
@@ -40,6 +42,9 @@ const writableFields = {
   status: Status,
   score: Nullable(Type.Integer({ minimum: LEAD_LIMITS.scoreMin, maximum: LEAD_LIMITS.scoreMax })),
   assigned_to: Nullable(Type.Integer({ minimum: 1, description: "A user number of the workspace" })),
+  custom_fields: FreeObject({
+    description: "Custom-field values by field key (see /custom-fields); null removes a value",
+  }),
 };
 
 export const CreateLeadBodySchema = Type.Object(
@@ -55,6 +60,7 @@ export const CreateLeadBodySchema = Type.Object(
     status: Type.Optional(writableFields.status),
     score: Type.Optional(writableFields.score),
     assigned_to: Type.Optional(writableFields.assigned_to),
+    custom_fields: Type.Optional(writableFields.custom_fields),
   },
   { additionalProperties: false, description: "An email or a phone number is required." },
 );
@@ -90,6 +96,24 @@ export const CreatedLeadSchema = Type.Object({
 });
 
 export const LeadEnvelopeSchema = Type.Object({ success: Type.Literal(true), data: LeadDetailsSchema });
+
+/** GET /leads/{id} (L3): the details plus what the lead was converted into and its latest activities. */
+export const LeadWithHistorySchema = Type.Object({
+  ...LeadDetailsSchema.properties,
+  contact_id: Nullable(Type.Integer()),
+  prospect_id: Nullable(Type.Integer()),
+  opportunity_id: Nullable(Type.Integer()),
+  activities: Type.Optional(
+    Type.Array(ActivitySchema, {
+      description: "The latest 20, newest first; only for keys with activities:read",
+    }),
+  ),
+});
+
+export const LeadWithHistoryEnvelopeSchema = Type.Object({
+  success: Type.Literal(true),
+  data: LeadWithHistorySchema,
+});
 
 export const LeadPageSchema = Type.Object({
   success: Type.Literal(true),

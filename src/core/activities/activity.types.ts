@@ -1,0 +1,68 @@
+/** Activities as the core knows them: calls, emails, meetings, tasks and notes logged on records. */
+import type { Page, UserRef, UserSummary } from "../leads/lead.types.js";
+import type { EntityLink, EntityRef } from "../shared/entity-refs.js";
+
+export const ACTIVITY_TYPES = ["call", "email", "meeting", "task", "note"] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+/** Bounds every dialect's schema states and the core enforces. */
+export const ACTIVITY_LIMITS = {
+  subject: 200,
+  description: 10_000,
+  durationMin: 0,
+  /** One week. */
+  durationMax: 10_080,
+} as const;
+
+export interface Activity {
+  id: string;
+  number: number;
+  type: ActivityType;
+  subject: string;
+  description: string | null;
+  /** The record the activity is logged on, or null for a free-standing one. */
+  entity: EntityLink | null;
+  assignee: UserSummary | null;
+  dueDate: string | null;
+  durationMinutes: number | null;
+  startsAt: string | null;
+  endsAt: string | null;
+  completed: boolean;
+  completedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ActivityRef = { number: number } | { id: string };
+
+/**
+ * Writable fields. On create, absent means empty (type and subject are required); on update,
+ * absent means unchanged. Times are ISO 8601 date-times.
+ */
+export interface ActivityInput {
+  type?: ActivityType;
+  subject?: string;
+  description?: string | null;
+  entity?: EntityRef | null;
+  assignee?: UserRef | null;
+  dueDate?: string | null;
+  durationMinutes?: number | null;
+  startsAt?: string | null;
+  endsAt?: string | null;
+  /** Setting true stamps completedAt (once); false clears it. */
+  completed?: boolean;
+}
+
+export interface ActivityListQuery {
+  page: number;
+  perPage: number;
+  type?: ActivityType;
+  /** Only activities on records of this type. */
+  entityType?: EntityRef["entityType"];
+  /** Only activities on this record (one that does not exist matches nothing). */
+  entity?: EntityRef;
+  assignee?: UserRef;
+  completed?: boolean;
+}
+
+export type { Page };
