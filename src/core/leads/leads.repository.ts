@@ -6,7 +6,9 @@ import { type RawBuilder, sql } from "kysely";
 import { prepared } from "../../db/prepared.js";
 import type { LeadRow } from "../../db/schema.js";
 import type { Executor, Scope } from "../core.js";
-import { countLive } from "../counters.js";
+import type { CountCache } from "../count-cache.js";
+import { readCounter } from "../counters.js";
+import { parseStoredCustomFields } from "../custom-fields/custom-field-values.js";
 import { findUserSummaries } from "../users/user-refs.js";
 import type {
   Lead,
@@ -34,6 +36,7 @@ const LEAD_COLUMNS = [
   "leads.assigned_user_id",
   "leads.created_at",
   "leads.updated_at",
+  "leads.custom_fields",
 ] as const;
 
 type LeadSelection = Pick<LeadRow, (typeof LEAD_COLUMNS)[number] extends `leads.${infer C}` ? C : never>;
@@ -68,6 +71,8 @@ function toLead(row: LeadSelection, assignees: ReadonlyMap<string, UserSummary>)
     assignee: row.assigned_user_id === null ? null : (assignees.get(row.assigned_user_id) ?? null),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    // Everything stored; the service shows only the values of currently defined fields.
+    customFields: parseStoredCustomFields(row.custom_fields),
   };
 }
 
@@ -154,6 +159,7 @@ export async function queryLeads(
   scope: Scope,
   query: LeadListQuery,
   assigneeId: string | null | undefined,
+  counts: CountCache,
 ): Promise<Page<Lead>> {
   const params: LeadFilterParams = {
     workspaceId: scope.workspaceId,
@@ -173,9 +179,12 @@ export async function queryLeads(
     pattern: params.pattern !== undefined,
   };
   const filtered = Object.values(shape).some(Boolean);
+  const counter = await readCounter(db, scope.workspaceId, "leads");
   const total = filtered
-    ? Number((await countLeads(db, params, shape))[0]?.count ?? 0)
-    : await countLive(db, scope.workspaceId, "leads");
+    ? await counts.get(`leads\u0000${JSON.stringify(params)}`, counter.version, async () =>
+        Number((await countLeads(db, params, shape))[0]?.count ?? 0),
+      )
+    : counter.liveCount;
   const offset = (query.page - 1) * query.perPage;
   if (total <= offset) return { items: [], total };
   const rows = await leadPage(

@@ -4,10 +4,9 @@ import { isUniqueViolation } from "../../db/db-errors.js";
 import { prepared } from "../../db/prepared.js";
 import type { LeadUpdate, NewLeadRow } from "../../db/schema.js";
 import type { Core, Executor, Scope, Trx } from "../core.js";
-import { allocateNumber, releaseLive } from "../counters.js";
+import { allocateNumber, releaseLive, touchCounter } from "../counters.js";
 import {
   checkCustomFieldValues,
-  parseStoredCustomFields,
   renderCustomFieldsOfMany,
   storedCustomFields,
 } from "../custom-fields/custom-field-values.js";
@@ -75,34 +74,13 @@ async function guardUnique<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The stored custom-field values (JSON text) of leads, by lead id. */
-async function storedValuesOf(
-  db: Executor,
-  scope: Scope,
-  ids: string[],
-): Promise<Map<string, string | null>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("leads")
-    .select(["id", "custom_fields"])
-    .where("workspace_id", "=", scope.workspaceId)
-    .where("id", "in", ids)
-    .execute();
-  return new Map(rows.map((row) => [row.id, row.custom_fields]));
-}
-
 /** Sets each lead's `customFields` to the values of its currently defined custom fields. */
 async function withCustomFields(db: Executor, scope: Scope, leads: Lead[]): Promise<Lead[]> {
-  const stored = await storedValuesOf(
-    db,
-    scope,
-    leads.map((lead) => lead.id),
-  );
   const values = await renderCustomFieldsOfMany(
     db,
     scope,
     "lead",
-    leads.map((lead) => stored.get(lead.id) ?? null),
+    leads.map((lead) => lead.customFields ?? null),
   );
   leads.forEach((lead, index) => {
     lead.customFields = values[index]!;
@@ -209,7 +187,7 @@ export async function getLead(core: Core, scope: Scope, ref: LeadRef): Promise<L
 
 export async function listLeads(core: Core, scope: Scope, query: LeadListQuery): Promise<Page<Lead>> {
   const assigneeId = query.assignee ? await findUserId(core.db, scope, query.assignee) : undefined;
-  const page = await queryLeads(core.db, scope, query, assigneeId);
+  const page = await queryLeads(core.db, scope, query, assigneeId, core.counts);
   await withCustomFields(core.db, scope, page.items);
   return page;
 }
@@ -237,8 +215,9 @@ export async function updateLead(core: Core, scope: Scope, ref: LeadRef, rawInpu
     core.db.transaction().execute(async (trx) => {
       const before = await findLead(trx, scope, ref);
       if (!before) throw notFound("lead");
-      const storedBefore = (await storedValuesOf(trx, scope, [before.id])).get(before.id) ?? null;
-      before.customFields = (await renderCustomFieldsOfMany(trx, scope, "lead", [storedBefore]))[0]!;
+      const storedValuesBefore = before.customFields ?? {};
+      const storedBefore = storedCustomFields(storedValuesBefore);
+      await withCustomFields(trx, scope, [before]);
       const update: LeadUpdate = {};
       const changes: Changes = {};
       if (input.customFields !== undefined) {
@@ -247,7 +226,7 @@ export async function updateLead(core: Core, scope: Scope, ref: LeadRef, rawInpu
           scope,
           "lead",
           input.customFields,
-          parseStoredCustomFields(storedBefore),
+          storedValuesBefore,
         );
         const stored = storedCustomFields(merged);
         if (stored !== storedBefore) update.custom_fields = stored;
@@ -281,6 +260,8 @@ export async function updateLead(core: Core, scope: Scope, ref: LeadRef, rawInpu
         .where("id", "=", before.id)
         .where("workspace_id", "=", scope.workspaceId)
         .execute();
+      // Filtered totals may have moved: let cached counts of this workspace's leads go stale.
+      await touchCounter(trx, scope.workspaceId, "leads");
       const after = (await findLead(trx, scope, { id: before.id }))!;
       await withCustomFields(trx, scope, [after]);
       if (changes.assignee) changes.assignee.to = after.assignee;

@@ -352,5 +352,21 @@ for (const engine of ENGINES) {
       expect(beyond.json.data).toEqual([]);
       expect(beyond.json.pagination.total).toBe(before + 2);
     });
+
+    it("keeps filtered totals exact across creates, updates and deletes (no stale cached count)", async () => {
+      const total = async () =>
+        (await call(kit, "GET", `${leads}?status=qualified&source=cache-check`, { key: kit.secretKey })).json
+          .pagination.total;
+      expect(await total()).toBe(0);
+      const created = await post({ email: "cache1@totals.io", source: "cache-check" });
+      const number = created.json.data.lead_id;
+      expect(await total()).toBe(0);
+      await call(kit, "PATCH", `${leads}/${number}`, { key: kit.secretKey, body: { status: "qualified" } });
+      expect(await total()).toBe(1);
+      await post({ email: "cache2@totals.io", source: "cache-check", status: "qualified" });
+      expect(await total()).toBe(2);
+      await call(kit, "DELETE", `${leads}/${number}`, { key: kit.secretKey });
+      expect(await total()).toBe(1);
+    });
   });
 }
