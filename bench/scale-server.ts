@@ -5,12 +5,13 @@
  * KITH_BENCH_DIR names the directory for the database; a database already there is reused, so a
  * second run skips the generation.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { loadConfig } from "../src/config.js";
 import { createCore, type Scope } from "../src/core/core.js";
+import { countLive } from "../src/core/counters.js";
 import { generateDemoData } from "../src/core/demo/demo-data.js";
 import { createKey } from "../src/core/keys/keys.service.js";
 import { ensureServerSecret } from "../src/core/settings.js";
@@ -40,7 +41,6 @@ onShutdown(async () => {
 serveStats();
 
 async function start() {
-  const fresh = !existsSync(file);
   await migrateToLatest(handle.db);
   const core = createCore(handle);
   await ensureServerSecret(core, config.secret);
@@ -52,10 +52,12 @@ async function start() {
     .executeTakeFirst();
   if (!workspace) workspace = await createWorkspace(core, { name: "Scale", slug: "scale" });
   const scope: Scope = { workspaceId: workspace.id, actor: "bench" };
-  if (fresh) {
+  // Generate what is missing (all of it on first use; nothing when the database is reused).
+  const missing = leadCount - (await countLive(core.db, scope.workspaceId, "leads"));
+  if (missing > 0) {
     let last = 0;
-    await generateDemoData(core, scope, leadCount, (done) => {
-      if (done - last >= 100_000 || done === leadCount) {
+    await generateDemoData(core, scope, missing, (done) => {
+      if (done - last >= 100_000 || done === missing) {
         last = done;
         process.stderr.write(`[scale] ${done} leads\n`);
       }

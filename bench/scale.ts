@@ -50,6 +50,12 @@ async function main(): Promise<void> {
   );
   const rows: string[] = [];
   try {
+    // Preflight: the workspace really holds the data the figures claim.
+    const check = await fetch(`http://127.0.0.1:${port}${BASE}/leads?per_page=1`, {
+      headers: { "x-api-key": key! },
+    });
+    const total = ((await check.json()) as { pagination?: { total?: number } }).pagination?.total;
+    if (total !== leads) throw new Error(`the scale workspace holds ${total} leads, expected ${leads}`);
     for (const scenario of SCENARIOS) {
       let next = 0;
       const result = await autocannon({

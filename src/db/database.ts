@@ -56,6 +56,10 @@ function openSqlite(path: string): DatabaseHandle {
   database.pragma("cache_size = -65536");
   database.pragma("mmap_size = 268435456");
   database.pragma("temp_store = MEMORY");
+  // The query planner needs table statistics to prefer a primary key over a broad partial index.
+  // Sampled analysis keeps ANALYZE fast on big tables; `optimize` refreshes what looks stale.
+  database.pragma("analysis_limit = 1000");
+  database.pragma("optimize = 0x10002");
   const db = new Kysely<Database>({ dialect: new KithSqliteDialect(database) });
   return {
     db,
@@ -64,6 +68,7 @@ function openSqlite(path: string): DatabaseHandle {
       await sql`select 1`.execute(db);
     },
     close: async () => {
+      database.pragma("optimize");
       await db.destroy();
     },
   };

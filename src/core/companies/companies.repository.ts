@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import type { CompanyTable } from "../../db/schema.js";
 import type { Executor, Scope } from "../core.js";
 import { countLive } from "../counters.js";
+import { parseStoredCustomFields } from "../custom-fields/custom-field-values.js";
 import type { Page, UserSummary } from "../leads/lead.types.js";
 import { findUserSummaries } from "../users/user-refs.js";
 import type {
@@ -32,6 +33,7 @@ const COMPANY_COLUMNS = [
   "companies.owner_user_id",
   "companies.notes",
   "companies.converted_at",
+  "companies.custom_fields",
   "companies.created_at",
   "companies.updated_at",
 ] as const;
@@ -62,6 +64,8 @@ function toCompany(row: CompanySelection, assignees: ReadonlyMap<string, UserSum
     assignee: row.owner_user_id === null ? null : (assignees.get(row.owner_user_id) ?? null),
     notes: row.notes,
     convertedAt: row.converted_at,
+    // Everything stored; the service shows only the values of currently defined fields.
+    customFields: parseStoredCustomFields(row.custom_fields),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

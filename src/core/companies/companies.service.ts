@@ -1,13 +1,19 @@
 /** The only writer of companies. Each write commits together with its event. */
 import { sql } from "kysely";
 import type { CompanyTable } from "../../db/schema.js";
-import type { Core, Scope, Trx } from "../core.js";
+import type { Core, Executor, Scope, Trx } from "../core.js";
 import { allocateNumber, releaseLive } from "../counters.js";
+import {
+  checkCustomFieldValues,
+  renderCustomFieldsOfMany,
+  sameCustomFields,
+  storedCustomFields,
+} from "../custom-fields/custom-field-values.js";
 import { conflict, notFound, validationError } from "../errors.js";
 import { appendEvent, type Changes } from "../events.js";
 import { newId } from "../ids.js";
 import type { Page } from "../leads/lead.types.js";
-import { indexDocument, searchText, unindexDocument } from "../search/search-documents.js";
+import { indexDocument, indexedBody, searchText, unindexDocument } from "../search/search-documents.js";
 import { requireUserId } from "../users/user-refs.js";
 import {
   findCompany,
@@ -26,6 +32,20 @@ import type {
   CompanyRelationship,
 } from "./company.types.js";
 
+/** Sets each company's `customFields` to the values of its currently defined custom fields. */
+async function withCustomFields(db: Executor, scope: Scope, companies: Company[]): Promise<Company[]> {
+  const values = await renderCustomFieldsOfMany(
+    db,
+    scope,
+    "company",
+    companies.map((company) => company.customFields ?? null),
+  );
+  companies.forEach((company, index) => {
+    company.customFields = values[index]!;
+  });
+  return companies;
+}
+
 /** The company as events carry it: the record, not a dialect's rendering of it. */
 const eventData = (company: Company) => ({ ...company });
 
@@ -39,7 +59,7 @@ async function index(trx: Trx, scope: Scope, company: Company, at: string): Prom
       number: company.number,
       title: company.name,
       subtitle: company.industry,
-      body: searchText(company.website, company.email, company.phone),
+      body: indexedBody(searchText(company.website, company.email, company.phone)),
     },
     at,
   );
@@ -58,6 +78,8 @@ export async function createCompanyIn(
   const input = checkCompanyInput(rawInput);
   if (input.name === undefined) throw validationError("name", "is required");
   const ownerUserId = input.assignee ? await requireUserId(trx, scope, input.assignee, "assignee") : null;
+  // Without values given (as in a lead's conversion), a required company field fails the write.
+  const customFields = await checkCustomFieldValues(trx, scope, "company", input.customFields, null);
   const id = newId();
   const seq = await allocateNumber(trx, scope.workspaceId, "companies");
   await trx
@@ -77,13 +99,14 @@ export async function createCompanyIn(
       owner_user_id: ownerUserId,
       notes: input.notes ?? null,
       converted_at: null,
-      custom_fields: null,
+      custom_fields: storedCustomFields(customFields),
       created_at: at,
       updated_at: at,
       deleted_at: null,
     })
     .execute();
   const company = (await findCompany(trx, scope, { id }))!;
+  await withCustomFields(trx, scope, [company]);
   await index(trx, scope, company, at);
   await appendEvent(trx, scope, at, {
     type: "company.created",
@@ -102,7 +125,7 @@ export async function createCompany(core: Core, scope: Scope, input: CompanyInpu
 export async function getCompany(core: Core, scope: Scope, ref: CompanyRef): Promise<Company> {
   const company = await findCompany(core.db, scope, ref);
   if (!company) throw notFound("company");
-  return company;
+  return (await withCustomFields(core.db, scope, [company]))[0]!;
 }
 
 /** The company with its contacts, opportunities and activities. */
@@ -125,11 +148,13 @@ export async function listCompanies(
   scope: Scope,
   query: CompanyListQuery,
 ): Promise<Page<Company>> {
-  return queryCompanies(core.db, scope, query);
+  const page = await queryCompanies(core.db, scope, query);
+  await withCustomFields(core.db, scope, page.items);
+  return page;
 }
 
 /** Column of each writable field. */
-const COLUMNS: { [K in Exclude<keyof CompanyInput, "assignee">]-?: keyof CompanyTable } = {
+const COLUMNS: { [K in Exclude<keyof CompanyInput, "assignee" | "customFields">]-?: keyof CompanyTable } = {
   name: "name",
   industry: "industry",
   website: "website",
@@ -200,8 +225,21 @@ export async function updateCompany(
   return core.db.transaction().execute(async (trx) => {
     const before = await findCompany(trx, scope, ref);
     if (!before) throw notFound("company");
+    const storedValuesBefore = before.customFields ?? {};
+    await withCustomFields(trx, scope, [before]);
     const update: Record<string, unknown> = {};
     const changes: Changes = {};
+    if (input.customFields !== undefined) {
+      const merged = await checkCustomFieldValues(
+        trx,
+        scope,
+        "company",
+        input.customFields,
+        storedValuesBefore,
+      );
+      const stored = storedCustomFields(merged);
+      if (stored !== storedCustomFields(storedValuesBefore)) update.custom_fields = stored;
+    }
     for (const field of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]) {
       if (input[field] === undefined) continue;
       const value = input[field];
@@ -217,7 +255,7 @@ export async function updateCompany(
         changes.assignee = { from: before.assignee, to: userId };
       }
     }
-    if (Object.keys(changes).length === 0) return before;
+    if (Object.keys(changes).length === 0 && update.custom_fields === undefined) return before;
     if ("name" in changes) update.name_normalized = input.name!.toLowerCase();
     update.updated_at = at;
     await trx
@@ -227,7 +265,11 @@ export async function updateCompany(
       .where("workspace_id", "=", scope.workspaceId)
       .execute();
     const after = (await findCompany(trx, scope, { id: before.id }))!;
+    await withCustomFields(trx, scope, [after]);
     if (changes.assignee) changes.assignee.to = after.assignee;
+    if (!sameCustomFields(before.customFields ?? {}, after.customFields ?? {})) {
+      changes.customFields = { from: before.customFields, to: after.customFields };
+    }
     await index(trx, scope, after, at);
     if ("name" in changes) {
       await reindexContactsOf(trx, scope, after.id, at);
@@ -252,6 +294,7 @@ export async function deleteCompany(core: Core, scope: Scope, ref: CompanyRef): 
   return core.db.transaction().execute(async (trx) => {
     const company = await findCompany(trx, scope, ref);
     if (!company) throw notFound("company");
+    await withCustomFields(trx, scope, [company]);
     await trx
       .updateTable("companies")
       .set({ deleted_at: at, updated_at: at })
@@ -309,6 +352,7 @@ export async function convertCompany(core: Core, scope: Scope, ref: CompanyRef):
       .where("workspace_id", "=", scope.workspaceId)
       .execute();
     const after = (await findCompany(trx, scope, { id: before.id }))!;
+    await withCustomFields(trx, scope, [after]);
     const changes: Changes = { status: { from: before.status, to: after.status } };
     if (relationship !== before.relationship)
       changes.relationship = { from: before.relationship, to: relationship };

@@ -1,4 +1,5 @@
 /** Field rules of a company, applied to every write whatever dialect it came through. */
+import { checkCustomFieldsShape } from "../custom-fields/custom-field-values.js";
 import { validationError } from "../errors.js";
 import { isEmail, requireOneOf } from "../shared/validate.js";
 import {
@@ -51,5 +52,6 @@ export function checkCompanyInput(input: CompanyInput): CompanyInput {
   if (input.status !== undefined) requireOneOf("status", input.status, COMPANY_STATUSES);
   if (input.relationship !== undefined)
     requireOneOf("relationship", input.relationship, COMPANY_RELATIONSHIPS);
+  checkCustomFieldsShape(input.customFields);
   return out;
 }

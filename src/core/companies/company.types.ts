@@ -1,4 +1,5 @@
 /** Companies as the core knows them; Valethon calls them prospect accounts. */
+import type { CustomFieldValues } from "../custom-fields/custom-field.types.js";
 import type { UserRef, UserSummary } from "../leads/lead.types.js";
 
 export const COMPANY_STATUSES = ["active", "inactive", "converted", "archived"] as const;
@@ -30,6 +31,8 @@ export interface Company {
   assignee: UserSummary | null;
   notes: string | null;
   convertedAt: string | null;
+  /** Values of the company custom fields, by key (the service shows only currently defined ones). */
+  customFields?: CustomFieldValues;
   createdAt: string;
   updatedAt: string;
 }
@@ -48,6 +51,8 @@ export interface CompanyInput {
   relationship?: CompanyRelationship;
   assignee?: UserRef | null;
   notes?: string | null;
+  /** Custom-field values by key, merged into the stored ones; null removes a value. */
+  customFields?: Record<string, unknown>;
 }
 
 export interface CompanyListQuery {

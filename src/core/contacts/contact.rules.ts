@@ -1,4 +1,5 @@
 /** Field rules of a contact, applied to every write whatever dialect it came through. */
+import { checkCustomFieldsShape } from "../custom-fields/custom-field-values.js";
 import { validationError } from "../errors.js";
 import { isEmail } from "../shared/validate.js";
 import { checkTags } from "../tags/tags.js";
@@ -26,6 +27,7 @@ export function checkContactInput(input: ContactInput): ContactInput {
   out.title = text("title", input.title, CONTACT_LIMITS.title);
   out.role = text("role", input.role, CONTACT_LIMITS.role);
   if (input.tags !== undefined) out.tags = input.tags === null ? [] : checkTags("tags", input.tags);
+  checkCustomFieldsShape(input.customFields);
   return out;
 }
 

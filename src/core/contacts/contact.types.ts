@@ -1,5 +1,6 @@
 /** Contacts: the people the workspace deals with, each optionally linked to companies. */
 import type { CompanyRef } from "../companies/company.types.js";
+import type { CustomFieldValues } from "../custom-fields/custom-field.types.js";
 import type { UserRef, UserSummary } from "../leads/lead.types.js";
 
 /** Bounds every dialect's schema states and the core enforces. */
@@ -30,6 +31,8 @@ export interface Contact {
   tags: string[];
   primaryCompany: CompanySummary | null;
   assignee: UserSummary | null;
+  /** Values of the contact custom fields, by key (the service shows only currently defined ones). */
+  customFields?: CustomFieldValues;
   createdAt: string;
   updatedAt: string;
 }
@@ -62,6 +65,8 @@ export interface ContactInput {
   /** The contact's primary company; null unlinks it. */
   primaryCompany?: CompanyRef | null;
   assignee?: UserRef | null;
+  /** Custom-field values by key, merged into the stored ones; null removes a value. */
+  customFields?: Record<string, unknown>;
 }
 
 export interface ContactListQuery {

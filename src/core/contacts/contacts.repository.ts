@@ -7,6 +7,7 @@ import type { ContactTable } from "../../db/schema.js";
 import type { CompanyRef } from "../companies/company.types.js";
 import type { Executor, Scope } from "../core.js";
 import { countLive } from "../counters.js";
+import { parseStoredCustomFields } from "../custom-fields/custom-field-values.js";
 import type { Page, UserSummary } from "../leads/lead.types.js";
 import { idsWithTag, readTags } from "../tags/tags.js";
 import { findUserSummaries } from "../users/user-refs.js";
@@ -29,6 +30,7 @@ const CONTACT_COLUMNS = [
   "contacts.role",
   "contacts.primary_company_id",
   "contacts.owner_user_id",
+  "contacts.custom_fields",
   "contacts.created_at",
   "contacts.updated_at",
 ] as const;
@@ -105,6 +107,8 @@ async function toContacts(db: Executor, scope: Scope, rows: ContactSelection[]):
     tags: tags.get(row.id) ?? [],
     primaryCompany: row.primary_company_id === null ? null : (companies.get(row.primary_company_id) ?? null),
     assignee: row.owner_user_id === null ? null : (assignees.get(row.owner_user_id) ?? null),
+    // Everything stored; the service shows only the values of currently defined fields.
+    customFields: parseStoredCustomFields(row.custom_fields),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }));

@@ -1,13 +1,19 @@
 /** The only writer of contacts. Each write commits together with its event. */
 import { isUniqueViolation } from "../../db/db-errors.js";
 import type { CompanyRef } from "../companies/company.types.js";
-import type { Core, Scope, Trx } from "../core.js";
+import type { Core, Executor, Scope, Trx } from "../core.js";
 import { allocateNumber, releaseLive } from "../counters.js";
+import {
+  checkCustomFieldValues,
+  renderCustomFieldsOfMany,
+  sameCustomFields,
+  storedCustomFields,
+} from "../custom-fields/custom-field-values.js";
 import { duplicate, notFound, validationError } from "../errors.js";
 import { appendEvent, type Changes } from "../events.js";
 import { newId } from "../ids.js";
 import type { Page } from "../leads/lead.types.js";
-import { indexDocument, searchText, unindexDocument } from "../search/search-documents.js";
+import { indexDocument, indexedBody, searchText, unindexDocument } from "../search/search-documents.js";
 import { setTags } from "../tags/tags.js";
 import { requireUserId } from "../users/user-refs.js";
 import { assertIdentifiable, checkContactInput } from "./contact.rules.js";
@@ -113,10 +119,24 @@ async function index(trx: Trx, scope: Scope, contact: Contact, at: string): Prom
       number: contact.number,
       title: searchText(contact.firstName, contact.lastName) || contact.email || `#${contact.number}`,
       subtitle: contact.primaryCompany?.name ?? contact.email,
-      body: searchText(contact.email, contact.phone, contact.title),
+      body: indexedBody(searchText(contact.email, contact.phone, contact.title)),
     },
     at,
   );
+}
+
+/** Sets each contact's `customFields` to the values of its currently defined custom fields. */
+async function withCustomFields<T extends Contact>(db: Executor, scope: Scope, contacts: T[]): Promise<T[]> {
+  const values = await renderCustomFieldsOfMany(
+    db,
+    scope,
+    "contact",
+    contacts.map((contact) => contact.customFields ?? null),
+  );
+  contacts.forEach((contact, index) => {
+    contact.customFields = values[index]!;
+  });
+  return contacts;
 }
 
 /** The contact as events carry it: the record, not a dialect's rendering of it. */
@@ -137,6 +157,8 @@ export async function createContactIn(
   if (input.email) await assertEmailFree(trx, scope, input.email);
   const company = input.primaryCompany ? await requireCompany(trx, scope, input.primaryCompany) : null;
   const ownerUserId = input.assignee ? await requireUserId(trx, scope, input.assignee, "assignee") : null;
+  // Without values given (as in a lead's conversion), a required contact field fails the write.
+  const customFields = await checkCustomFieldValues(trx, scope, "contact", input.customFields, null);
   const id = newId();
   const seq = await allocateNumber(trx, scope.workspaceId, "contacts");
   await trx
@@ -156,7 +178,7 @@ export async function createContactIn(
       primary_company_id: company?.id ?? null,
       owner_user_id: ownerUserId,
       source_lead_id: null,
-      custom_fields: null,
+      custom_fields: storedCustomFields(customFields),
       created_at: at,
       updated_at: at,
       deleted_at: null,
@@ -174,6 +196,7 @@ export async function createContactIn(
     );
   }
   const contact = (await findContact(trx, scope, { id }))!;
+  await withCustomFields(trx, scope, [contact]);
   await index(trx, scope, contact, at);
   await appendEvent(trx, scope, at, {
     type: "contact.created",
@@ -192,7 +215,7 @@ export async function createContact(core: Core, scope: Scope, input: ContactInpu
 export async function getContact(core: Core, scope: Scope, ref: ContactRef): Promise<Contact> {
   const contact = await findContact(core.db, scope, ref);
   if (!contact) throw notFound("contact");
-  return contact;
+  return (await withCustomFields(core.db, scope, [contact]))[0]!;
 }
 
 /** The contact with the companies it belongs to. */
@@ -209,7 +232,9 @@ export async function listContacts(
   const companyId = query.company
     ? ((await findCompanySummary(core.db, scope, query.company))?.id ?? null)
     : undefined;
-  return queryContacts(core.db, scope, query, companyId);
+  const page = await queryContacts(core.db, scope, query, companyId);
+  await withCustomFields(core.db, scope, page.items);
+  return page;
 }
 
 /** Column of each plain text field. */
@@ -234,8 +259,21 @@ export async function updateContact(
     core.db.transaction().execute(async (trx) => {
       const before = await findContact(trx, scope, ref);
       if (!before) throw notFound("contact");
+      const storedValuesBefore = before.customFields ?? {};
+      await withCustomFields(trx, scope, [before]);
       const update: Record<string, unknown> = {};
       const changes: Changes = {};
+      if (input.customFields !== undefined) {
+        const merged = await checkCustomFieldValues(
+          trx,
+          scope,
+          "contact",
+          input.customFields,
+          storedValuesBefore,
+        );
+        const stored = storedCustomFields(merged);
+        if (stored !== storedCustomFields(storedValuesBefore)) update.custom_fields = stored;
+      }
       for (const field of Object.keys(TEXT_COLUMNS) as (keyof typeof TEXT_COLUMNS)[]) {
         const value = input[field];
         if (value === undefined || value === before[field]) continue;
@@ -269,7 +307,7 @@ export async function updateContact(
         changes.tags = { from: before.tags, to: input.tags };
         await setTags(trx, scope.workspaceId, "contact", before.id, input.tags ?? []);
       }
-      if (Object.keys(changes).length === 0)
+      if (Object.keys(changes).length === 0 && update.custom_fields === undefined)
         return { ...before, companies: await findMemberships(trx, scope, before.id) };
       update.updated_at = at;
       await trx
@@ -295,7 +333,11 @@ export async function updateContact(
           .execute();
       }
       const after = (await findContact(trx, scope, { id: before.id }))!;
+      await withCustomFields(trx, scope, [after]);
       if (changes.assignee) changes.assignee.to = after.assignee;
+      if (!sameCustomFields(before.customFields ?? {}, after.customFields ?? {})) {
+        changes.customFields = { from: before.customFields, to: after.customFields };
+      }
       await index(trx, scope, after, at);
       await appendEvent(trx, scope, at, {
         type: "contact.updated",
@@ -314,6 +356,7 @@ export async function deleteContact(core: Core, scope: Scope, ref: ContactRef): 
   return core.db.transaction().execute(async (trx) => {
     const contact = await findContact(trx, scope, ref);
     if (!contact) throw notFound("contact");
+    await withCustomFields(trx, scope, [contact]);
     await trx
       .updateTable("contacts")
       .set({ deleted_at: at, updated_at: at })

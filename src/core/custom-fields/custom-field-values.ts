@@ -46,6 +46,17 @@ export function parseStoredCustomFields(stored: string | null | undefined): Cust
   }
 }
 
+/**
+ * The field-rules check of a write's `customFields` (before its transaction): absent, or an object.
+ * The values themselves are checked against the definitions inside the write's transaction.
+ */
+export function checkCustomFieldsShape(values: unknown): void {
+  if (values === undefined) return;
+  if (values === null || typeof values !== "object" || Array.isArray(values)) {
+    throw validationError("customFields", "must be an object");
+  }
+}
+
 /** What to store in a `custom_fields` column: JSON text, or null when there are no values. */
 export const storedCustomFields = (values: CustomFieldValues): string | null =>
   Object.keys(values).length === 0 ? null : JSON.stringify(values);

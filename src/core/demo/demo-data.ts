@@ -388,6 +388,8 @@ export async function generateDemoData(
     });
     onProgress(totals.leads);
   }
+  // Fresh statistics, so the planner picks the right indexes for tables that just grew.
+  await sql`analyze`.execute(core.db);
   return totals;
 }
 

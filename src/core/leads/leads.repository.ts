@@ -2,13 +2,14 @@
  * Lead queries. Every read starts from `liveLeads`, which applies the workspace filter and hides
  * deleted rows, so no query path here can reach another workspace's leads.
  */
-import { type RawBuilder, sql } from "kysely";
+import { engineOf } from "../../db/database.js";
 import { prepared } from "../../db/prepared.js";
 import type { LeadRow } from "../../db/schema.js";
 import type { Executor, Scope } from "../core.js";
 import type { CountCache } from "../count-cache.js";
 import { readCounter } from "../counters.js";
 import { parseStoredCustomFields } from "../custom-fields/custom-field-values.js";
+import { matchExpression, newestMatchingIds, searchTerms } from "../search/search.service.js";
 import { findUserSummaries } from "../users/user-refs.js";
 import type {
   Lead,
@@ -100,12 +101,6 @@ export async function findLead(db: Executor, scope: Scope, ref: LeadRef): Promis
   return row ? (await toLeads(db, scope, [row]))[0]! : null;
 }
 
-/** Escapes LIKE wildcards so user text matches literally. */
-const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-/** SQLite has no default LIKE escape character, so name one (PostgreSQL's default is the same). */
-const likes = (expression: RawBuilder<unknown>, pattern: string) =>
-  sql`${expression} like ${pattern} escape '\\'`;
-
 /** A list's filter values; which of them are set decides the query's shape. */
 interface LeadFilterParams {
   workspaceId: string;
@@ -115,7 +110,8 @@ interface LeadFilterParams {
   assigneeId?: string;
   createdAfter?: string;
   createdBefore?: string;
-  pattern?: string;
+  /** The search index's query for the `search` text (see matchExpression). */
+  match?: string;
 }
 
 type LeadListShape = Record<Exclude<keyof LeadFilterParams, "workspaceId">, boolean>;
@@ -127,12 +123,8 @@ function filteredLeads(db: Executor, p: LeadFilterParams, shape: LeadListShape) 
   if (shape.assigneeId) query = query.where("leads.assigned_user_id", "=", p.assigneeId!);
   if (shape.createdAfter) query = query.where("leads.created_at", ">=", p.createdAfter!);
   if (shape.createdBefore) query = query.where("leads.created_at", "<", p.createdBefore!);
-  if (shape.pattern) {
-    query = query.where(
-      sql<boolean>`(${likes(sql`lower(coalesce(leads.first_name, '') || ' ' || coalesce(leads.last_name, ''))`, p.pattern!)}
-        or ${likes(sql.ref("leads.email_normalized"), p.pattern!)}
-        or ${likes(sql`lower(leads.company_name)`, p.pattern!)})`,
-    );
+  if (shape.match) {
+    query = query.where("leads.id", "in", newestMatchingIds(engineOf(db), p.workspaceId, "lead", p.match!));
   }
   return query;
 }
@@ -161,6 +153,9 @@ export async function queryLeads(
   assigneeId: string | null | undefined,
   counts: CountCache,
 ): Promise<Page<Lead>> {
+  const terms = query.search === undefined ? undefined : searchTerms(query.search);
+  // Text with no letters or digits matches nothing.
+  if (terms?.length === 0) return { items: [], total: 0 };
   const params: LeadFilterParams = {
     workspaceId: scope.workspaceId,
     status: query.status,
@@ -168,7 +163,7 @@ export async function queryLeads(
     assigneeId: assigneeId === undefined ? undefined : (assigneeId ?? ""),
     createdAfter: query.createdAfter,
     createdBefore: query.createdBefore,
-    pattern: query.search ? likePattern(query.search) : undefined,
+    match: terms === undefined ? undefined : matchExpression(engineOf(db), terms),
   };
   const shape: LeadListShape = {
     status: params.status !== undefined,
@@ -176,7 +171,7 @@ export async function queryLeads(
     assigneeId: params.assigneeId !== undefined,
     createdAfter: params.createdAfter !== undefined,
     createdBefore: params.createdBefore !== undefined,
-    pattern: params.pattern !== undefined,
+    match: params.match !== undefined,
   };
   const filtered = Object.values(shape).some(Boolean);
   const counter = await readCounter(db, scope.workspaceId, "leads");

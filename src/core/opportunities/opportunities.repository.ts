@@ -6,6 +6,7 @@
 import type { OpportunityTable } from "../../db/schema.js";
 import type { Executor, Scope } from "../core.js";
 import { countLive } from "../counters.js";
+import { parseStoredCustomFields } from "../custom-fields/custom-field-values.js";
 import { validationError } from "../errors.js";
 import type { Page, UserSummary } from "../leads/lead.types.js";
 import { findStagesById } from "../pipelines/pipelines.repository.js";
@@ -38,6 +39,7 @@ const COLUMNS = [
   "won_at",
   "lost_at",
   "close_reason",
+  "custom_fields",
   "created_at",
   "updated_at",
 ] as const;
@@ -121,6 +123,8 @@ async function toOpportunities(
       wonAt: row.won_at,
       lostAt: row.lost_at,
       closeReason: row.close_reason,
+      // Everything stored; the service shows only the values of currently defined fields.
+      customFields: parseStoredCustomFields(row.custom_fields),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };

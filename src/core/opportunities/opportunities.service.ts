@@ -3,8 +3,14 @@
  * functions run inside a caller's transaction (lead conversion creates its opportunity that way).
  */
 import type { OpportunityTable } from "../../db/schema.js";
-import type { Core, Scope, Trx } from "../core.js";
+import type { Core, Executor, Scope, Trx } from "../core.js";
 import { allocateNumber, releaseLive } from "../counters.js";
+import {
+  checkCustomFieldValues,
+  renderCustomFieldsOfMany,
+  sameCustomFields,
+  storedCustomFields,
+} from "../custom-fields/custom-field-values.js";
 import { notFound, validationError } from "../errors.js";
 import { appendEvent, type Changes } from "../events.js";
 import { newId } from "../ids.js";
@@ -12,7 +18,7 @@ import type { Page } from "../leads/lead.types.js";
 import { ensureDefaultPipelineIn } from "../pipelines/default-pipeline.js";
 import type { Pipeline, Stage } from "../pipelines/pipeline.types.js";
 import { findPipeline, firstStageOfKind } from "../pipelines/pipelines.repository.js";
-import { indexDocument, searchText, unindexDocument } from "../search/search-documents.js";
+import { indexDocument, indexedBody, searchText, unindexDocument } from "../search/search-documents.js";
 import { findUserId, requireUserId } from "../users/user-refs.js";
 import {
   findOpportunity,
@@ -34,6 +40,24 @@ import {
   type RecordRef,
   type StageMove,
 } from "./opportunity.types.js";
+
+/** Sets each opportunity's `customFields` to the values of its currently defined custom fields. */
+async function withCustomFields(
+  db: Executor,
+  scope: Scope,
+  opportunities: Opportunity[],
+): Promise<Opportunity[]> {
+  const values = await renderCustomFieldsOfMany(
+    db,
+    scope,
+    "opportunity",
+    opportunities.map((opportunity) => opportunity.customFields ?? null),
+  );
+  opportunities.forEach((opportunity, index) => {
+    opportunity.customFields = values[index]!;
+  });
+  return opportunities;
+}
 
 /** The opportunity as events carry it: the record, not a dialect's rendering of it. */
 const eventData = (opportunity: Opportunity) => ({ ...opportunity });
@@ -82,7 +106,7 @@ async function indexOpportunity(trx: Trx, scope: Scope, opportunity: Opportunity
       number: opportunity.number,
       title: opportunity.name,
       subtitle: opportunity.company?.name ?? null,
-      body: searchText(opportunity.stage.key),
+      body: indexedBody(searchText(opportunity.stage.key)),
     },
     at,
   );
@@ -122,6 +146,8 @@ export async function createOpportunityIn(
   const companyId = input.company ? await requireCompanyId(trx, scope, input.company, "company") : null;
   const contactId = input.contact ? await requireContactId(trx, scope, input.contact, "contact") : null;
   const ownerId = input.owner ? await requireUserId(trx, scope, input.owner, "owner") : null;
+  // Without values given (as in a lead's conversion), a required opportunity field fails the write.
+  const customFields = await checkCustomFieldValues(trx, scope, "opportunity", input.customFields, null);
   const id = newId();
   const seq = await allocateNumber(trx, scope.workspaceId, "opportunities");
   await trx
@@ -145,13 +171,14 @@ export async function createOpportunityIn(
       won_at: stage.kind === "won" ? at : null,
       lost_at: stage.kind === "lost" ? at : null,
       close_reason: input.closeReason ?? null,
-      custom_fields: null,
+      custom_fields: storedCustomFields(customFields),
       created_at: at,
       updated_at: at,
       deleted_at: null,
     })
     .execute();
   const opportunity = (await findOpportunity(trx, scope, { id }))!;
+  await withCustomFields(trx, scope, [opportunity]);
   await indexOpportunity(trx, scope, opportunity, at);
   await appendEvent(trx, scope, at, {
     type: "opportunity.created",
@@ -175,7 +202,7 @@ export async function createOpportunity(
 export async function getOpportunity(core: Core, scope: Scope, ref: OpportunityRef): Promise<Opportunity> {
   const opportunity = await findOpportunity(core.db, scope, ref);
   if (!opportunity) throw notFound("opportunity");
-  return opportunity;
+  return (await withCustomFields(core.db, scope, [opportunity]))[0]!;
 }
 
 /** The opportunity with its latest activities and notes. */
@@ -206,7 +233,9 @@ export async function listOpportunities(
   }
   if (query.minValue !== undefined) filter.minMinor = Math.ceil(query.minValue * 100 - 1e-6);
   if (query.maxValue !== undefined) filter.maxMinor = Math.floor(query.maxValue * 100 + 1e-6);
-  return queryOpportunities(core.db, scope, query, filter);
+  const page = await queryOpportunities(core.db, scope, query, filter);
+  await withCustomFields(core.db, scope, page.items);
+  return page;
 }
 
 type OpportunityUpdate = Partial<Omit<OpportunityTable, "id" | "workspace_id" | "seq" | "created_at">>;
@@ -222,8 +251,21 @@ export async function updateOpportunityIn(
   const input = checkOpportunityInput(rawInput);
   const before = await findOpportunity(trx, scope, ref);
   if (!before) throw notFound("opportunity");
+  const storedValuesBefore = before.customFields ?? {};
+  await withCustomFields(trx, scope, [before]);
   const update: OpportunityUpdate = {};
   const changes: Changes = {};
+  if (input.customFields !== undefined) {
+    const merged = await checkCustomFieldValues(
+      trx,
+      scope,
+      "opportunity",
+      input.customFields,
+      storedValuesBefore,
+    );
+    const stored = storedCustomFields(merged);
+    if (stored !== storedCustomFields(storedValuesBefore)) update.custom_fields = stored;
+  }
   const set = <K extends keyof OpportunityUpdate>(
     field: string,
     column: K,
@@ -300,7 +342,7 @@ export async function updateOpportunityIn(
     set("closeReason", "close_reason", before.closeReason, input.closeReason, input.closeReason);
   }
   if (input.leadId !== undefined) set("leadId", "lead_id", before.leadId, input.leadId, input.leadId);
-  if (Object.keys(changes).length === 0) return before;
+  if (Object.keys(changes).length === 0 && update.custom_fields === undefined) return before;
 
   update.updated_at = at;
   await trx
@@ -310,6 +352,10 @@ export async function updateOpportunityIn(
     .where("workspace_id", "=", scope.workspaceId)
     .execute();
   const after = (await findOpportunity(trx, scope, { id: before.id }))!;
+  await withCustomFields(trx, scope, [after]);
+  if (!sameCustomFields(before.customFields ?? {}, after.customFields ?? {})) {
+    changes.customFields = { from: before.customFields, to: after.customFields };
+  }
   await indexOpportunity(trx, scope, after, at);
   await appendEvent(trx, scope, at, {
     type: "opportunity.updated",
@@ -373,6 +419,7 @@ export async function deleteOpportunity(core: Core, scope: Scope, ref: Opportuni
   return core.db.transaction().execute(async (trx) => {
     const opportunity = await findOpportunity(trx, scope, ref);
     if (!opportunity) throw notFound("opportunity");
+    await withCustomFields(trx, scope, [opportunity]);
     await trx
       .updateTable("opportunities")
       .set({ deleted_at: at, updated_at: at })

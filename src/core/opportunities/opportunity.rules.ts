@@ -1,4 +1,5 @@
 /** Field rules of an opportunity, applied to every write whatever dialect it came through. */
+import { checkCustomFieldsShape } from "../custom-fields/custom-field-values.js";
 import { validationError } from "../errors.js";
 import { optionalText, requireOneOf, requireText } from "../shared/validate.js";
 import { OPPORTUNITY_LIMITS, OPPORTUNITY_STATUSES, type OpportunityInput } from "./opportunity.types.js";
@@ -70,5 +71,6 @@ export function checkOpportunityInput(input: OpportunityInput): OpportunityInput
   if (input.stage !== undefined && typeof input.stage !== "string") {
     throw validationError("stage", "must be a stage key");
   }
+  checkCustomFieldsShape(input.customFields);
   return out;
 }

@@ -1,4 +1,5 @@
 /** Opportunities (deals): a possible sale to a company, moving through a pipeline's stages. */
+import type { CustomFieldValues } from "../custom-fields/custom-field.types.js";
 import type { UserRef, UserSummary } from "../leads/lead.types.js";
 
 export const OPPORTUNITY_STATUSES = ["open", "won", "lost"] as const;
@@ -49,6 +50,8 @@ export interface Opportunity {
   wonAt: string | null;
   lostAt: string | null;
   closeReason: string | null;
+  /** Values of the opportunity custom fields, by key (the service shows only currently defined ones). */
+  customFields?: CustomFieldValues;
   createdAt: string;
   updatedAt: string;
 }
@@ -102,6 +105,8 @@ export interface OpportunityInput {
   owner?: UserRef | null;
   status?: OpportunityStatus;
   closeReason?: string | null;
+  /** Custom-field values by key, merged into the stored ones; null removes a value. */
+  customFields?: Record<string, unknown>;
 }
 
 export interface OpportunityListQuery {

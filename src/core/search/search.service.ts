@@ -6,23 +6,27 @@
  * no full-text syntax can be injected); at most MAX_TERMS terms of at most MAX_TERM_LENGTH
  * characters are kept. Every term is a prefix term and all must match (`jane smi` finds Jane Smith).
  *
- * Engines: SQLite matches with the FTS5 table `search_fts` and ranks with bm25 (title weighs 10,
- * subtitle 5, body 1); PostgreSQL matches the generated `tsv` column with `to_tsquery('simple', …)`
- * and ranks with `ts_rank` (title A, subtitle B, body C weights).
+ * Engines: SQLite matches with the FTS5 table `search_fts`, PostgreSQL with the generated `tsv`
+ * column and `to_tsquery('simple', …)`. Both read the newest CANDIDATES matches straight off the
+ * index (newest first), and Kith ranks those itself (see `relevance`), so a query costs the same
+ * however many records match, and both engines score alike.
  *
- * Score: each engine's relevance r ≥ 0 (−bm25 on SQLite, ts_rank on PostgreSQL) divided by the best
- * r of the page, rounded to 4 decimals: the best result scores 1, the others their share of its
- * relevance, so scores are in 0..1 and ordered like the results. Ties keep the newest document first.
+ * Score: in 0..1, from where the terms matched (title word, title prefix, subtitle, elsewhere);
+ * ties keep the newest document first. When more than CANDIDATES documents match, the best of the
+ * newest CANDIDATES are shown — type more of the word to narrow it.
  *
  * Total: the number of matching documents, counted up to TOTAL_CAP (a larger count reports TOTAL_CAP).
  */
 import { sql } from "kysely";
+import type { Engine } from "../../db/database.js";
 import type { Core, Scope } from "../core.js";
 import { validationError } from "../errors.js";
 import type { SearchableType } from "./search-documents.js";
 
 export const SEARCH_LIMITS = { defaultLimit: 20, maxLimit: 100, maxQueryLength: 200 } as const;
 export const TOTAL_CAP = 1000;
+/** Matches ranked per query: the newest ones. Also the cap of `total`. */
+const CANDIDATES = TOTAL_CAP;
 const MAX_TERMS = 8;
 const MAX_TERM_LENGTH = 64;
 
@@ -43,7 +47,7 @@ export interface SearchHit {
   number: number;
   title: string;
   subtitle: string | null;
-  /** Relevance in 0..1; the page's best result scores 1. */
+  /** Relevance in 0..1 (see `relevance`). */
   score: number;
 }
 
@@ -64,13 +68,35 @@ export function searchTerms(q: string): string[] {
     .map((term) => term.slice(0, MAX_TERM_LENGTH));
 }
 
+/** The index's query for `terms`: every term a prefix, all required. */
+export function matchExpression(engine: Engine, terms: readonly string[]): string {
+  return engine === "postgres"
+    ? terms.map((term) => `${term}:*`).join(" & ")
+    : terms.map((term) => `"${term}"*`).join(" ");
+}
+
+/**
+ * A subquery of the ids of the newest CANDIDATES records of `type` in the workspace whose search
+ * document matches `match` (from matchExpression): how list endpoints filter by `search`.
+ */
+export function newestMatchingIds(engine: Engine, workspaceId: string, type: SearchableType, match: string) {
+  return engine === "postgres"
+    ? sql<string>`(select d.entity_id from search_documents d
+        where d.workspace_id = ${workspaceId} and d.entity_type = ${type}
+          and d.tsv @@ to_tsquery('simple', ${match})
+        order by d.id desc limit ${CANDIDATES})`
+    : sql<string>`(select d.entity_id from search_fts join search_documents d on d.id = search_fts.rowid
+        where search_fts match ${match} and d.workspace_id = ${workspaceId} and d.entity_type = ${type}
+        order by search_fts.rowid desc limit ${CANDIDATES})`;
+}
+
 interface Row {
   entity_type: string;
   entity_id: string;
   number: number | string;
   title: string;
   subtitle: string | null;
-  relevance: number | string;
+  body: string;
 }
 
 export async function searchRecords(core: Core, scope: Scope, query: SearchQuery): Promise<SearchResult> {
@@ -89,59 +115,63 @@ export async function searchRecords(core: Core, scope: Scope, query: SearchQuery
   if (terms.length === 0) return { results: [], total: 0 };
 
   const postgres = core.engine === "postgres";
-  const match = postgres
-    ? terms.map((term) => `${term}:*`).join(" & ")
-    : terms.map((t) => `"${t}"*`).join(" ");
+  const match = matchExpression(core.engine, terms);
   const typeList = sql.join(types.map((type) => sql`${type}`));
 
-  const rows = postgres
+  // The newest CANDIDATES matches, newest first: both engines read them straight off the index.
+  const candidates = postgres
     ? await sql<Row>`
-        select d.entity_type, d.entity_id, d.number, d.title, d.subtitle, ts_rank(d.tsv, q.query) as relevance
-        from search_documents d, to_tsquery('simple', ${match}) as q(query)
-        where d.workspace_id = ${scope.workspaceId} and d.entity_type in (${typeList}) and d.tsv @@ q.query
-        order by relevance desc, d.id desc
-        limit ${query.limit}`.execute(core.db)
+        select d.entity_type, d.entity_id, d.number, d.title, d.subtitle, d.body
+        from search_documents d
+        where d.workspace_id = ${scope.workspaceId} and d.entity_type in (${typeList})
+          and d.tsv @@ to_tsquery('simple', ${match})
+        order by d.id desc
+        limit ${CANDIDATES}`.execute(core.db)
     : await sql<Row>`
-        select d.entity_type, d.entity_id, d.number, d.title, d.subtitle,
-          -bm25(search_fts, 10.0, 5.0, 1.0) as relevance
+        select d.entity_type, d.entity_id, d.number, d.title, d.subtitle, d.body
         from search_fts join search_documents d on d.id = search_fts.rowid
         where search_fts match ${match} and d.workspace_id = ${scope.workspaceId}
           and d.entity_type in (${typeList})
-        order by bm25(search_fts, 10.0, 5.0, 1.0), d.id desc
-        limit ${query.limit}`.execute(core.db);
+        order by search_fts.rowid desc
+        limit ${CANDIDATES}`.execute(core.db);
 
-  const found = rows.rows;
-  let total = found.length;
-  if (found.length === query.limit) {
-    const counted = postgres
-      ? await sql<{ count: number | string }>`
-          select count(*) as count from (
-            select 1 from search_documents d
-            where d.workspace_id = ${scope.workspaceId} and d.entity_type in (${typeList})
-              and d.tsv @@ to_tsquery('simple', ${match})
-            limit ${TOTAL_CAP}) as matches`.execute(core.db)
-      : await sql<{ count: number | string }>`
-          select count(*) as count from (
-            select 1 from search_fts join search_documents d on d.id = search_fts.rowid
-            where search_fts match ${match} and d.workspace_id = ${scope.workspaceId}
-              and d.entity_type in (${typeList})
-            limit ${TOTAL_CAP}) as matches`.execute(core.db);
-    total = Number(counted.rows[0]?.count ?? found.length);
-  }
-
-  const best = Math.max(0, ...found.map((row) => Number(row.relevance)));
+  const scored = candidates.rows.map((row, index) => ({ row, index, score: relevance(terms, row) }));
+  // Best score first; among equals the newest (the candidates' order).
+  scored.sort((a, b) => b.score - a.score || a.index - b.index);
   return {
-    results: found.map((row) => {
-      const relevance = Math.max(0, Number(row.relevance));
-      return {
-        type: row.entity_type as SearchableType,
-        id: row.entity_id,
-        number: Number(row.number),
-        title: row.title,
-        subtitle: row.subtitle,
-        score: best > 0 ? Math.round((relevance / best) * 10_000) / 10_000 : 1,
-      };
-    }),
-    total,
+    results: scored.slice(0, query.limit).map(({ row, score }) => ({
+      type: row.entity_type as SearchableType,
+      id: row.entity_id,
+      number: Number(row.number),
+      title: row.title,
+      subtitle: row.subtitle,
+      score,
+    })),
+    total: Math.min(candidates.rows.length, TOTAL_CAP),
   };
+}
+
+const wordsOf = (text: string | null) =>
+  (text ?? "")
+    .normalize("NFC")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+
+/**
+ * Relevance in 0..1: each term earns 4 when a title word is the term, 3 when a title word starts
+ * with it, 2 for the subtitle, 1 for anything else the index matched (the body, or a spelling the
+ * index folds, such as accents); the sum is divided by 4 per term.
+ */
+function relevance(terms: string[], row: Row): number {
+  const title = wordsOf(row.title);
+  const subtitle = wordsOf(row.subtitle);
+  let points = 0;
+  for (const term of terms) {
+    if (title.includes(term)) points += 4;
+    else if (title.some((word) => word.startsWith(term))) points += 3;
+    else if (subtitle.some((word) => word.startsWith(term))) points += 2;
+    else points += 1;
+  }
+  return Math.round((points / (4 * terms.length)) * 10_000) / 10_000;
 }

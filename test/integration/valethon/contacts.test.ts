@@ -68,6 +68,7 @@ for (const engine of ENGINES) {
           prospect_id: acme,
           tags: ["vip", "renewal"],
           assigned_to: agent,
+          custom_fields: {},
           created_at: expect.stringMatching(TIME),
           updated_at: expect.stringMatching(TIME),
         },
@@ -111,7 +112,8 @@ for (const engine of ENGINES) {
         number: 1,
         title: "Jane Smith",
         subtitle: "Acme Corp",
-        body: "Jane@Company.com +1-555-9876 IT Director",
+        // Words only, so that `company` or `9876` finds it on every engine.
+        body: "Jane Company com 1 555 9876 IT Director",
       });
     });
 
@@ -194,6 +196,7 @@ for (const engine of ENGINES) {
         prospect_id: expect.toBeOneOf([null, expect.any(Number)]),
         tags: expect.any(Array),
         assigned_to: null,
+        custom_fields: {},
         created_at: expect.stringMatching(TIME),
         updated_at: expect.stringMatching(TIME),
       });

@@ -67,6 +67,7 @@ for (const engine of ENGINES) {
           status: "active",
           relationship: "prospect",
           assigned_to: agent.number,
+          custom_fields: {},
           created_at: expect.stringMatching(TIME),
           updated_at: expect.stringMatching(TIME),
           notes: "Met at the expo",
@@ -84,7 +85,8 @@ for (const engine of ENGINES) {
         number: 1,
         title: "Acme IT Solutions",
         subtitle: "MSP",
-        body: "https://acme-it.example hello@acme-it.example +1 555 0100",
+        // Words only, so that `acme` or `0100` finds it on every engine.
+        body: "https acme it example hello acme it example 1 555 0100",
       });
     });
 
@@ -131,6 +133,7 @@ for (const engine of ENGINES) {
         status: "active",
         relationship: "vendor",
         assigned_to: null,
+        custom_fields: {},
         created_at: expect.stringMatching(TIME),
         updated_at: expect.stringMatching(TIME),
       });

@@ -14,6 +14,7 @@ export function renderContact(contact: Contact) {
     prospect_id: contact.primaryCompany?.number ?? null,
     tags: contact.tags,
     assigned_to: contact.assignee?.number ?? null,
+    custom_fields: contact.customFields ?? {},
     created_at: renderTime(contact.createdAt),
     updated_at: renderTime(contact.updatedAt),
   };
@@ -41,6 +42,7 @@ export interface ValethonContactBody {
   tags?: string[] | null;
   prospect_id?: number | null;
   assigned_to?: number | null;
+  custom_fields?: Record<string, unknown>;
 }
 
 export function contactInputFrom(body: ValethonContactBody): ContactInput {
@@ -52,6 +54,7 @@ export function contactInputFrom(body: ValethonContactBody): ContactInput {
     title: body.title,
     role: body.role,
     tags: body.tags,
+    customFields: body.custom_fields,
   };
   if (body.prospect_id !== undefined) {
     input.primaryCompany = body.prospect_id === null ? null : { number: body.prospect_id };

@@ -2,7 +2,7 @@
 import { Type } from "typebox";
 import { CONTACT_LIMITS } from "../../../core/contacts/contact.types.js";
 import { TAG_LIMITS } from "../../../core/tags/tags.js";
-import { Nullable } from "../../schema-helpers.js";
+import { FreeObject, Nullable } from "../../schema-helpers.js";
 import { ErrorSchema, IdParamsSchema, PageQuery, PaginationSchema } from "./common.schemas.js";
 
 export const ContactSchema = Type.Object({
@@ -16,6 +16,7 @@ export const ContactSchema = Type.Object({
   prospect_id: Nullable(Type.Integer()),
   tags: Type.Array(Type.String()),
   assigned_to: Nullable(Type.Integer()),
+  custom_fields: FreeObject({ description: "Values of the contact custom fields, by field key" }),
   created_at: Type.String(),
   updated_at: Type.String(),
 });
@@ -53,6 +54,11 @@ export const ContactBodySchema = Type.Object(
     ),
     assigned_to: Type.Optional(
       Nullable(Type.Integer({ minimum: 1, description: "A user number of the workspace" })),
+    ),
+    custom_fields: Type.Optional(
+      FreeObject({
+        description: "Custom-field values by field key (see /custom-fields); null removes a value",
+      }),
     ),
   },
   {

@@ -21,6 +21,7 @@ export function renderOpportunity(opportunity: Opportunity) {
     probability: opportunity.probability,
     expected_close_date: opportunity.expectedCloseDate,
     assigned_to: opportunity.owner?.number ?? null,
+    custom_fields: opportunity.customFields ?? {},
     created_at: renderTime(opportunity.createdAt),
     updated_at: renderTime(opportunity.updatedAt),
   };
@@ -79,6 +80,7 @@ export interface ValethonOpportunityBody {
   assigned_to?: number | null;
   status?: OpportunityStatus;
   close_reason?: string | null;
+  custom_fields?: Record<string, unknown>;
 }
 
 const ref = (value: number | null | undefined) =>
@@ -94,6 +96,7 @@ export function opportunityInputFrom(body: ValethonOpportunityBody): Opportunity
     probability: body.probability,
     status: body.status,
     closeReason: body.close_reason,
+    customFields: body.custom_fields,
     company: ref(body.prospect_id),
     contact: ref(body.contact_id),
     owner: ref(body.assigned_to),

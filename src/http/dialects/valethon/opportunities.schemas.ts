@@ -1,7 +1,7 @@
 /** Request and response schemas of the Valethon opportunities endpoints (seed-apis.md O1–O6). */
 import { Type } from "typebox";
 import { OPPORTUNITY_LIMITS, OPPORTUNITY_STATUSES } from "../../../core/opportunities/opportunity.types.js";
-import { Nullable, StringEnum } from "../../schema-helpers.js";
+import { FreeObject, Nullable, StringEnum } from "../../schema-helpers.js";
 import { ErrorSchema, IdParamsSchema, PageQuery, PaginationSchema } from "./common.schemas.js";
 
 const Time = Type.String({ description: "ISO 8601 UTC" });
@@ -18,6 +18,7 @@ export const OpportunitySchema = Type.Object({
   probability: Nullable(Type.Integer()),
   expected_close_date: Nullable(Type.String({ description: "YYYY-MM-DD" })),
   assigned_to: Nullable(Type.Integer()),
+  custom_fields: FreeObject({ description: "Values of the opportunity custom fields, by field key" }),
   created_at: Time,
   updated_at: Time,
 });
@@ -88,6 +89,9 @@ const writableFields = {
   assigned_to: Ref("A user number of the workspace"),
   status: StringEnum(OPPORTUNITY_STATUSES),
   close_reason: Nullable(Type.String({ maxLength: OPPORTUNITY_LIMITS.closeReason })),
+  custom_fields: FreeObject({
+    description: "Custom-field values by field key (see /custom-fields); null removes a value",
+  }),
 };
 
 const optional = Object.fromEntries(

@@ -13,6 +13,7 @@ export function renderProspect(company: Company) {
     status: company.status,
     relationship: company.relationship,
     assigned_to: company.assignee?.number ?? null,
+    custom_fields: company.customFields ?? {},
     created_at: renderTime(company.createdAt),
     updated_at: renderTime(company.updatedAt),
   };
@@ -64,6 +65,7 @@ export interface ValethonProspectBody {
   relationship?: Company["relationship"];
   assigned_to?: number | null;
   notes?: string | null;
+  custom_fields?: Record<string, unknown>;
 }
 
 export function companyInputFrom(body: ValethonProspectBody): CompanyInput {
@@ -76,6 +78,7 @@ export function companyInputFrom(body: ValethonProspectBody): CompanyInput {
     status: body.status,
     relationship: body.relationship,
     notes: body.notes,
+    customFields: body.custom_fields,
   };
   if (body.assigned_to !== undefined) {
     input.assignee = body.assigned_to === null ? null : { number: body.assigned_to };

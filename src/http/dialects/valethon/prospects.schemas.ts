@@ -1,7 +1,7 @@
 /** Request and response schemas of the Valethon prospect-account endpoints (seed-apis.md PR1–PR6). */
 import { Type } from "typebox";
 import { COMPANY_LIMITS, COMPANY_RELATIONSHIPS } from "../../../core/companies/company.types.js";
-import { Nullable, StringEnum } from "../../schema-helpers.js";
+import { FreeObject, Nullable, StringEnum } from "../../schema-helpers.js";
 import { ErrorSchema, IdParamsSchema, PageQuery, PaginationSchema } from "./common.schemas.js";
 
 /** The statuses Valethon knows (the core also has `archived`, which other dialects use). */
@@ -17,6 +17,7 @@ export const ProspectSchema = Type.Object({
   status: Type.String(),
   relationship: Type.String(),
   assigned_to: Nullable(Type.Integer()),
+  custom_fields: FreeObject({ description: "Values of the prospect custom fields, by field key" }),
   created_at: Type.String(),
   updated_at: Type.String(),
 });
@@ -69,6 +70,9 @@ const fields = {
   relationship: StringEnum(COMPANY_RELATIONSHIPS),
   assigned_to: Nullable(Type.Integer({ minimum: 1, description: "A user number of the workspace" })),
   notes: Nullable(Type.String({ maxLength: COMPANY_LIMITS.notes })),
+  custom_fields: FreeObject({
+    description: "Custom-field values by field key (see /custom-fields); null removes a value",
+  }),
 };
 
 export const CreateProspectBodySchema = Type.Object(
@@ -82,6 +86,7 @@ export const CreateProspectBodySchema = Type.Object(
     relationship: Type.Optional(StringEnum(COMPANY_RELATIONSHIPS, { default: "prospect" })),
     assigned_to: Type.Optional(fields.assigned_to),
     notes: Type.Optional(fields.notes),
+    custom_fields: Type.Optional(fields.custom_fields),
   },
   { additionalProperties: false },
 );
@@ -98,6 +103,7 @@ export const UpdateProspectBodySchema = Type.Object(
     relationship: Type.Optional(fields.relationship),
     assigned_to: Type.Optional(fields.assigned_to),
     notes: Type.Optional(fields.notes),
+    custom_fields: Type.Optional(fields.custom_fields),
   },
   { additionalProperties: false },
 );
