@@ -7,7 +7,7 @@
  * characters are kept. Every term is a prefix term and all must match (`jane smi` finds Jane Smith).
  *
  * Engines: SQLite matches with the FTS5 table `search_fts`, PostgreSQL with the generated `tsv`
- * column and `to_tsquery('simple', …)`. Both read the newest CANDIDATES matches straight off the
+ * column and `to_tsquery('simple', …)`. Both read the newest CANDIDATES (200) matches straight off the
  * index (newest first), and Kith ranks those itself (see `relevance`), so a query costs the same
  * however many records match, and both engines score alike.
  *
@@ -17,7 +17,7 @@
  *
  * Total: the number of matching documents, counted up to TOTAL_CAP (a larger count reports TOTAL_CAP).
  */
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { Engine } from "../../db/database.js";
 import type { Core, Scope } from "../core.js";
 import { validationError } from "../errors.js";
@@ -25,8 +25,8 @@ import type { SearchableType } from "./search-documents.js";
 
 export const SEARCH_LIMITS = { defaultLimit: 20, maxLimit: 100, maxQueryLength: 200 } as const;
 export const TOTAL_CAP = 1000;
-/** Matches ranked per query: the newest ones. Also the cap of `total`. */
-const CANDIDATES = TOTAL_CAP;
+/** Matches ranked per query: the newest ones. */
+const CANDIDATES = 200;
 const MAX_TERMS = 8;
 const MAX_TERM_LENGTH = 64;
 
@@ -76,7 +76,7 @@ export function matchExpression(engine: Engine, terms: readonly string[]): strin
 }
 
 /**
- * A subquery of the ids of the newest CANDIDATES records of `type` in the workspace whose search
+ * A subquery of the ids of the newest TOTAL_CAP records of `type` in the workspace whose search
  * document matches `match` (from matchExpression): how list endpoints filter by `search`.
  */
 export function newestMatchingIds(engine: Engine, workspaceId: string, type: SearchableType, match: string) {
@@ -84,10 +84,10 @@ export function newestMatchingIds(engine: Engine, workspaceId: string, type: Sea
     ? sql<string>`(select d.entity_id from search_documents d
         where d.workspace_id = ${workspaceId} and d.entity_type = ${type}
           and d.tsv @@ to_tsquery('simple', ${match})
-        order by d.id desc limit ${CANDIDATES})`
+        order by d.id desc limit ${TOTAL_CAP})`
     : sql<string>`(select d.entity_id from search_fts join search_documents d on d.id = search_fts.rowid
         where search_fts match ${match} and d.workspace_id = ${workspaceId} and d.entity_type = ${type}
-        order by search_fts.rowid desc limit ${CANDIDATES})`;
+        order by search_fts.rowid desc limit ${TOTAL_CAP})`;
 }
 
 interface Row {
@@ -147,8 +147,26 @@ export async function searchRecords(core: Core, scope: Scope, query: SearchQuery
       subtitle: row.subtitle,
       score,
     })),
-    total: Math.min(candidates.rows.length, TOTAL_CAP),
+    total:
+      candidates.rows.length < CANDIDATES
+        ? candidates.rows.length
+        : await countMatches(core, scope.workspaceId, typeList, match),
   };
+}
+
+/** Matching documents, counted up to TOTAL_CAP: index entries only, no document is read. */
+async function countMatches(core: Core, workspaceId: string, typeList: RawBuilder<unknown>, match: string) {
+  const counted =
+    core.engine === "postgres"
+      ? await sql<{ count: number | string }>`
+          select count(*) as count from (select 1 from search_documents d
+            where d.workspace_id = ${workspaceId} and d.entity_type in (${typeList})
+              and d.tsv @@ to_tsquery('simple', ${match}) limit ${TOTAL_CAP}) as matches`.execute(core.db)
+      : await sql<{ count: number | string }>`
+          select count(*) as count from (select 1 from search_fts join search_documents d on d.id = search_fts.rowid
+            where search_fts match ${match} and d.workspace_id = ${workspaceId}
+              and d.entity_type in (${typeList}) limit ${TOTAL_CAP}) as matches`.execute(core.db);
+  return Number(counted.rows[0]?.count ?? 0);
 }
 
 const wordsOf = (text: string | null) =>

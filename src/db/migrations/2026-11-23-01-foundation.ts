@@ -104,8 +104,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // common filters have one; other filters and sorts scan the workspace's live leads.
   for (const [name, columns] of [
     ["created", ["workspace_id", "created_at", "seq"]],
-    ["status", ["workspace_id", "status", "created_at"]],
-    ["assignee", ["workspace_id", "assigned_user_id", "created_at"]],
+    ["status", ["workspace_id", "status", "created_at", "seq"]],
+    ["source", ["workspace_id", "source", "created_at", "seq"]],
+    ["assignee", ["workspace_id", "assigned_user_id", "created_at", "seq"]],
   ] as const) {
     await db.schema
       .createIndex(`leads_live_by_${name}`)

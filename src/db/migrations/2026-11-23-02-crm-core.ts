@@ -61,7 +61,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn("converted_at", "text"),
   );
   await liveIndex(db, "companies", "name", ["workspace_id", "name_normalized"]);
-  await liveIndex(db, "companies", "status", ["workspace_id", "status", "created_at"]);
+  await liveIndex(db, "companies", "status", ["workspace_id", "status", "created_at", "seq"]);
 
   await recordTable(db, "contacts", (t) =>
     t
@@ -171,7 +171,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   );
   await liveIndex(db, "opportunities", "company", ["workspace_id", "company_id"]);
   await liveIndex(db, "opportunities", "stage", ["workspace_id", "stage_id"]);
-  await liveIndex(db, "opportunities", "status", ["workspace_id", "status", "created_at"]);
+  await liveIndex(db, "opportunities", "status", ["workspace_id", "status", "created_at", "seq"]);
 
   await recordTable(db, "activities", (t) =>
     t

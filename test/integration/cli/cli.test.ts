@@ -233,6 +233,13 @@ describe("kith CLI", { timeout: 120_000 }, () => {
     });
   });
 
+  it("demo --json fills a workspace and prints the counts; stderr carries the progress", () => {
+    const result = run("demo", "--workspace", "acme-inc", "--leads", "25", "--json");
+    expect(json(result)).toEqual({ leads: 25, contacts: 7, companies: 2, opportunities: 2 });
+    expect(failure(run("demo", "--workspace", "no-such-workspace", "--json"))).toMatch(/workspace/);
+    expect(failure(run("demo", "--workspace", "acme-inc", "--leads", "0", "--json"))).toMatch(/--leads/);
+  });
+
   it("stops on a bad environment with one stderr line naming the variable", () => {
     const result = kith(["serve"], { ...env, PORT: "abc" });
     const stderr = failure(result);
