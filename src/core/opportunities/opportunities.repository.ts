@@ -5,7 +5,8 @@
  */
 import type { OpportunityTable } from "../../db/schema.js";
 import type { Executor, Scope } from "../core.js";
-import { countLive } from "../counters.js";
+import type { CountCache } from "../count-cache.js";
+import { readCounter } from "../counters.js";
 import { parseStoredCustomFields } from "../custom-fields/custom-field-values.js";
 import { validationError } from "../errors.js";
 import type { Page, UserSummary } from "../leads/lead.types.js";
@@ -212,17 +213,24 @@ export async function queryOpportunities(
   scope: Scope,
   query: Pick<OpportunityListQuery, "page" | "perPage">,
   filter: OpportunityFilter,
+  counts: CountCache,
 ): Promise<Page<Opportunity>> {
   const isFiltered = Object.values(filter).some((value) => value !== undefined);
+  const counter = await readCounter(db, scope.workspaceId, "opportunities");
   const total = isFiltered
-    ? Number(
-        (
-          await filtered(db, scope, filter)
-            .select((eb) => eb.fn.countAll<number>().as("count"))
-            .executeTakeFirst()
-        )?.count ?? 0,
+    ? await counts.get(
+        `opportunities\u0000${scope.workspaceId}\u0000${JSON.stringify(filter)}`,
+        counter.version,
+        async () =>
+          Number(
+            (
+              await filtered(db, scope, filter)
+                .select((eb) => eb.fn.countAll<number>().as("count"))
+                .executeTakeFirst()
+            )?.count ?? 0,
+          ),
       )
-    : await countLive(db, scope.workspaceId, "opportunities");
+    : counter.liveCount;
   const offset = (query.page - 1) * query.perPage;
   if (total <= offset) return { items: [], total };
   const rows = await filtered(db, scope, filter)

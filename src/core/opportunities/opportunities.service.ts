@@ -4,7 +4,7 @@
  */
 import type { OpportunityTable } from "../../db/schema.js";
 import type { Core, Executor, Scope, Trx } from "../core.js";
-import { allocateNumber, releaseLive } from "../counters.js";
+import { allocateNumber, releaseLive, touchCounter } from "../counters.js";
 import {
   checkCustomFieldValues,
   renderCustomFieldsOfMany,
@@ -233,7 +233,7 @@ export async function listOpportunities(
   }
   if (query.minValue !== undefined) filter.minMinor = Math.ceil(query.minValue * 100 - 1e-6);
   if (query.maxValue !== undefined) filter.maxMinor = Math.floor(query.maxValue * 100 + 1e-6);
-  const page = await queryOpportunities(core.db, scope, query, filter);
+  const page = await queryOpportunities(core.db, scope, query, filter, core.counts);
   await withCustomFields(core.db, scope, page.items);
   return page;
 }
@@ -351,6 +351,8 @@ export async function updateOpportunityIn(
     .where("id", "=", before.id)
     .where("workspace_id", "=", scope.workspaceId)
     .execute();
+  // Filtered totals may have moved: let cached counts of this workspace's opportunities go stale.
+  await touchCounter(trx, scope.workspaceId, "opportunities");
   const after = (await findOpportunity(trx, scope, { id: before.id }))!;
   await withCustomFields(trx, scope, [after]);
   if (!sameCustomFields(before.customFields ?? {}, after.customFields ?? {})) {

@@ -576,5 +576,20 @@ for (const engine of ENGINES) {
       const still = await get("/1");
       expect(still.json.data.name).toBe("Acme Corp - Managed Services");
     });
+
+    it("keeps filtered totals exact across creates, updates, advances and deletes", async () => {
+      const lost = async () => (await get("?status=lost&per_page=1")).json.pagination.total;
+      const before = await lost();
+      const created = await post({ name: "Count me" });
+      const id = created.json.data.opportunity_id;
+      expect(await lost()).toBe(before);
+      await patch(id, { status: "lost" });
+      expect(await lost()).toBe(before + 1);
+      await patch(id, { status: "open" });
+      expect(await lost()).toBe(before);
+      await patch(id, { status: "lost" });
+      await call(kit, "DELETE", `${base}/${id}`, { key: kit.secretKey });
+      expect(await lost()).toBe(before);
+    });
   });
 }
