@@ -260,7 +260,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     // External-content FTS5 table over search_documents, kept in step by triggers.
     await sql`create virtual table search_fts using fts5(title, subtitle, body,
       content='search_documents', content_rowid='id', tokenize='unicode61 remove_diacritics 2',
-      prefix='1 2 3')`.execute(db);
+      prefix='1 2 3 4 5 6')`.execute(db);
     await sql`create trigger search_documents_ai after insert on search_documents begin
       insert into search_fts(rowid, title, subtitle, body) values (new.id, new.title, new.subtitle, new.body);
     end`.execute(db);

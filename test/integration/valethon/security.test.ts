@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect } from "vitest";
+import type { Permission } from "../../../src/core/keys/permissions.js";
 import { call, startTestKit, type TestKit, VALETHON } from "../../support/app.js";
 import { ENGINES } from "../../support/engines.js";
-import { type DialectSecuritySpec, securitySuite } from "../../support/security-suite.js";
+import { type DialectSecuritySpec, type SecurityRoute, securitySuite } from "../../support/security-suite.js";
 
 let counter = 0;
 
@@ -42,6 +43,77 @@ export const valethonSecurity: DialectSecuritySpec = {
   },
 };
 
+/** The same suite for another Valethon resource: its routes, and how to create and read one. */
+function resourceSecurity(
+  resource: string,
+  idField: string,
+  read: Permission,
+  write: Permission,
+  body: () => Record<string, unknown>,
+  update: Record<string, unknown>,
+  extraRoutes: SecurityRoute[] = [],
+): DialectSecuritySpec {
+  const base = `${VALETHON}/${resource}`;
+  return {
+    ...valethonSecurity,
+    name: `Valethon ${resource}`,
+    routes: [
+      { method: "GET", path: base, permission: read },
+      { method: "POST", path: base, permission: write, body: body() },
+      { method: "GET", path: `${base}/{id}`, permission: read },
+      { method: "PUT", path: `${base}/{id}`, permission: write, body: update },
+      { method: "PATCH", path: `${base}/{id}`, permission: write, body: update },
+      ...extraRoutes,
+      { method: "DELETE", path: `${base}/{id}`, permission: write },
+    ],
+    async createRecord(kit, key) {
+      const response = await call(kit, "POST", base, { key, body: body() });
+      expect(response.statusCode).toBe(201);
+      return String(response.json.data[idField]);
+    },
+    async readRecord(kit, key, id) {
+      return (await call(kit, "GET", `${base}/${id}`, { key })).json;
+    },
+  };
+}
+
+const resourceSpecs = [
+  resourceSecurity(
+    "contacts",
+    "contact_id",
+    "contacts:read",
+    "contacts:write",
+    () => ({ first_name: "Sec", email: `contact${++counter}@suite.test` }),
+    { title: "CTO" },
+  ),
+  resourceSecurity(
+    "prospects",
+    "prospect_id",
+    "prospects:read",
+    "prospects:write",
+    () => ({ name: `Prospect ${++counter}` }),
+    { industry: "MSP" },
+    [{ method: "POST", path: `${VALETHON}/prospects/{id}/convert`, permission: "prospects:write" }],
+  ),
+  resourceSecurity(
+    "opportunities",
+    "opportunity_id",
+    "opportunities:read",
+    "opportunities:write",
+    () => ({ name: `Deal ${++counter}` }),
+    { probability: 30 },
+    [{ method: "POST", path: `${VALETHON}/opportunities/{id}/advance`, permission: "opportunities:write" }],
+  ),
+  resourceSecurity(
+    "activities",
+    "activity_id",
+    "activities:read",
+    "activities:write",
+    () => ({ type: "call", subject: `Call ${++counter}` }),
+    { completed: true },
+  ),
+];
+
 for (const engine of ENGINES) {
   describe(`on ${engine}`, () => {
     let kit: TestKit;
@@ -50,5 +122,6 @@ for (const engine of ENGINES) {
     });
     afterAll(async () => kit?.close());
     securitySuite(valethonSecurity, () => kit);
+    for (const spec of resourceSpecs) securitySuite(spec, () => kit);
   });
 }
