@@ -6,6 +6,7 @@ import { allocateNumber, releaseLive } from "../counters.js";
 import { notFound, validationError } from "../errors.js";
 import { appendEvent, type Changes } from "../events.js";
 import { newId } from "../ids.js";
+import type { EntityType } from "../shared/entity-refs.js";
 import { type EntityRef, findEntity, getEntity, requireEntity } from "../shared/entity-refs.js";
 import { findUserId, requireUserId } from "../users/user-refs.js";
 import { findActivity, queryActivities } from "./activities.repository.js";
@@ -122,6 +123,16 @@ export async function listEntityActivities(
 ): Promise<Page<Activity>> {
   const entity = await getEntity(core.db, scope, ref);
   return queryActivities(core.db, scope, { entityType: entity.entityType, entityId: entity.id }, page);
+}
+
+/** The latest activities of a record the caller has just read (no second lookup of the record). */
+export async function latestActivitiesOf(
+  core: Core,
+  scope: Scope,
+  entity: { entityType: EntityType; entityId: string },
+  limit: number,
+): Promise<Activity[]> {
+  return (await queryActivities(core.db, scope, entity, { page: 1, perPage: limit })).items;
 }
 
 export async function updateActivity(

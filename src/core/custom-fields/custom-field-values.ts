@@ -133,7 +133,10 @@ export async function renderCustomFieldsOfMany(
   entityType: CustomFieldEntityType,
   stored: (string | CustomFieldValues | null | undefined)[],
 ): Promise<CustomFieldValues[]> {
-  if (stored.every((item) => item === null || item === undefined)) return stored.map(() => ({}));
+  const empty = (item: string | CustomFieldValues | null | undefined) =>
+    item === null || item === undefined || (typeof item === "object" && Object.keys(item).length === 0);
+  // Nothing stored, nothing to show: no need to read the definitions.
+  if (stored.every(empty)) return stored.map(() => ({}));
   const definitions = await findDefinitions(db, scope, entityType);
   return stored.map((item) =>
     visible(definitions, typeof item === "string" || !item ? parseStoredCustomFields(item) : item),

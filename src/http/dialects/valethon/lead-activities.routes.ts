@@ -1,5 +1,9 @@
 /** A lead's own activity routes (seed-apis.md L7, L8): the activities API scoped to one lead. */
-import { createActivity, listEntityActivities } from "../../../core/activities/activities.service.js";
+import {
+  createActivity,
+  latestActivitiesOf,
+  listEntityActivities,
+} from "../../../core/activities/activities.service.js";
 import type { Core, Scope } from "../../../core/core.js";
 import type { Permission } from "../../../core/keys/permissions.js";
 import { getLead } from "../../../core/leads/leads.service.js";
@@ -42,13 +46,13 @@ export async function renderLeadHistory(
     opportunity_id: links.opportunity?.number ?? null,
   };
   if (permissions.has("activities:read")) {
-    const latest = await listEntityActivities(
+    const latest = await latestActivitiesOf(
       core,
       scope,
-      { entityType: "lead", id: leadId },
-      { page: 1, perPage: LEAD_DETAIL_ACTIVITIES },
+      { entityType: "lead", entityId: leadId },
+      LEAD_DETAIL_ACTIVITIES,
     );
-    history.activities = latest.items.map(renderActivity);
+    history.activities = latest.map(renderActivity);
   }
   return history;
 }
