@@ -2,12 +2,13 @@
 import type { Insertable, Updateable } from "kysely";
 import type { ActivityTable } from "../../db/schema.js";
 import type { Core, Scope } from "../core.js";
-import { allocateNumber, releaseLive } from "../counters.js";
+import { allocateNumber } from "../counters.js";
 import { notFound, validationError } from "../errors.js";
 import { appendEvent, type Changes } from "../events.js";
 import { newId } from "../ids.js";
 import type { EntityType } from "../shared/entity-refs.js";
 import { type EntityRef, findEntity, getEntity, requireEntity } from "../shared/entity-refs.js";
+import { softDeleteIn } from "../shared/soft-delete.js";
 import { findUserId, requireUserId } from "../users/user-refs.js";
 import { findActivity, queryActivities } from "./activities.repository.js";
 import { checkActivityInput, checkMeetingTimes } from "./activity.rules.js";
@@ -221,18 +222,12 @@ export async function deleteActivity(core: Core, scope: Scope, ref: ActivityRef)
   return core.db.transaction().execute(async (trx) => {
     const activity = await findActivity(trx, scope, ref);
     if (!activity) throw notFound("activity");
-    await trx
-      .updateTable("activities")
-      .set({ deleted_at: at, updated_at: at })
-      .where("id", "=", activity.id)
-      .where("workspace_id", "=", scope.workspaceId)
-      .execute();
-    await releaseLive(trx, scope.workspaceId, "activities");
-    await appendEvent(trx, scope, at, {
-      type: "activity.deleted",
+    await softDeleteIn(trx, scope, at, {
+      table: "activities",
       entityType: "activity",
-      entityId: activity.id,
-      data: eventData(activity),
+      counterEntity: "activities",
+      id: activity.id,
+      eventData: eventData(activity),
     });
     return activity;
   });

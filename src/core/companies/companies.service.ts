@@ -2,9 +2,10 @@
 import { sql } from "kysely";
 import type { CompanyTable } from "../../db/schema.js";
 import type { Core, Executor, Scope, Trx } from "../core.js";
-import { allocateNumber, releaseLive } from "../counters.js";
+import { allocateNumber } from "../counters.js";
 import {
   checkCustomFieldValues,
+  mergeCustomFieldsIn,
   renderCustomFieldsOfMany,
   sameCustomFields,
   storedCustomFields,
@@ -13,7 +14,8 @@ import { conflict, notFound, validationError } from "../errors.js";
 import { appendEvent, type Changes } from "../events.js";
 import { newId } from "../ids.js";
 import type { Page } from "../leads/lead.types.js";
-import { indexDocument, indexedBody, searchText, unindexDocument } from "../search/search-documents.js";
+import { indexDocument, indexedBody, searchText } from "../search/search-documents.js";
+import { softDeleteIn } from "../shared/soft-delete.js";
 import { requireUserId } from "../users/user-refs.js";
 import {
   findCompany,
@@ -229,17 +231,14 @@ export async function updateCompany(
     await withCustomFields(trx, scope, [before]);
     const update: Record<string, unknown> = {};
     const changes: Changes = {};
-    if (input.customFields !== undefined) {
-      const merged = await checkCustomFieldValues(
-        trx,
-        scope,
-        "company",
-        input.customFields,
-        storedValuesBefore,
-      );
-      const stored = storedCustomFields(merged);
-      if (stored !== storedCustomFields(storedValuesBefore)) update.custom_fields = stored;
-    }
+    const customFields = await mergeCustomFieldsIn(
+      trx,
+      scope,
+      "company",
+      input.customFields,
+      storedValuesBefore,
+    );
+    if (customFields.stored !== undefined) update.custom_fields = customFields.stored;
     for (const field of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]) {
       if (input[field] === undefined) continue;
       const value = input[field];
@@ -295,12 +294,14 @@ export async function deleteCompany(core: Core, scope: Scope, ref: CompanyRef): 
     const company = await findCompany(trx, scope, ref);
     if (!company) throw notFound("company");
     await withCustomFields(trx, scope, [company]);
-    await trx
-      .updateTable("companies")
-      .set({ deleted_at: at, updated_at: at })
-      .where("id", "=", company.id)
-      .where("workspace_id", "=", scope.workspaceId)
-      .execute();
+    await softDeleteIn(trx, scope, at, {
+      table: "companies",
+      entityType: "company",
+      counterEntity: "companies",
+      searchType: "company",
+      id: company.id,
+      eventData: eventData(company),
+    });
     // With the company gone, its contacts' search results fall back to their email, and its
     // opportunities' show no company.
     await reindexContactsOf(trx, scope, company.id, at);
@@ -316,14 +317,6 @@ export async function deleteCompany(core: Core, scope: Scope, ref: CompanyRef): 
       .where("workspace_id", "=", scope.workspaceId)
       .where("company_id", "=", company.id)
       .execute();
-    await releaseLive(trx, scope.workspaceId, "companies");
-    await unindexDocument(trx, "company", company.id);
-    await appendEvent(trx, scope, at, {
-      type: "company.deleted",
-      entityType: "company",
-      entityId: company.id,
-      data: eventData(company),
-    });
     return company;
   });
 }

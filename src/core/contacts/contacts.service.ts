@@ -2,9 +2,10 @@
 import { isUniqueViolation } from "../../db/db-errors.js";
 import type { CompanyRef } from "../companies/company.types.js";
 import type { Core, Executor, Scope, Trx } from "../core.js";
-import { allocateNumber, releaseLive } from "../counters.js";
+import { allocateNumber } from "../counters.js";
 import {
   checkCustomFieldValues,
+  mergeCustomFieldsIn,
   renderCustomFieldsOfMany,
   sameCustomFields,
   storedCustomFields,
@@ -13,7 +14,8 @@ import { duplicate, notFound, validationError } from "../errors.js";
 import { appendEvent, type Changes } from "../events.js";
 import { newId } from "../ids.js";
 import type { Page } from "../leads/lead.types.js";
-import { indexDocument, indexedBody, searchText, unindexDocument } from "../search/search-documents.js";
+import { indexDocument, indexedBody, searchText } from "../search/search-documents.js";
+import { softDeleteIn } from "../shared/soft-delete.js";
 import { setTags } from "../tags/tags.js";
 import { requireUserId } from "../users/user-refs.js";
 import { assertIdentifiable, checkContactInput } from "./contact.rules.js";
@@ -263,17 +265,14 @@ export async function updateContact(
       await withCustomFields(trx, scope, [before]);
       const update: Record<string, unknown> = {};
       const changes: Changes = {};
-      if (input.customFields !== undefined) {
-        const merged = await checkCustomFieldValues(
-          trx,
-          scope,
-          "contact",
-          input.customFields,
-          storedValuesBefore,
-        );
-        const stored = storedCustomFields(merged);
-        if (stored !== storedCustomFields(storedValuesBefore)) update.custom_fields = stored;
-      }
+      const customFields = await mergeCustomFieldsIn(
+        trx,
+        scope,
+        "contact",
+        input.customFields,
+        storedValuesBefore,
+      );
+      if (customFields.stored !== undefined) update.custom_fields = customFields.stored;
       for (const field of Object.keys(TEXT_COLUMNS) as (keyof typeof TEXT_COLUMNS)[]) {
         const value = input[field];
         if (value === undefined || value === before[field]) continue;
@@ -357,19 +356,13 @@ export async function deleteContact(core: Core, scope: Scope, ref: ContactRef): 
     const contact = await findContact(trx, scope, ref);
     if (!contact) throw notFound("contact");
     await withCustomFields(trx, scope, [contact]);
-    await trx
-      .updateTable("contacts")
-      .set({ deleted_at: at, updated_at: at })
-      .where("id", "=", contact.id)
-      .where("workspace_id", "=", scope.workspaceId)
-      .execute();
-    await releaseLive(trx, scope.workspaceId, "contacts");
-    await unindexDocument(trx, "contact", contact.id);
-    await appendEvent(trx, scope, at, {
-      type: "contact.deleted",
+    await softDeleteIn(trx, scope, at, {
+      table: "contacts",
       entityType: "contact",
-      entityId: contact.id,
-      data: eventData(contact),
+      counterEntity: "contacts",
+      searchType: "contact",
+      id: contact.id,
+      eventData: eventData(contact),
     });
     return contact;
   });

@@ -105,6 +105,25 @@ export async function checkCustomFieldValues(
   return merged;
 }
 
+/**
+ * The custom-field part of an update, inside its transaction: checks `values` (the input's
+ * `customFields`; undefined leaves them alone) and merges them into `storedBefore` (the record's
+ * stored values, read before the update). Returns `stored`, the column's new JSON text (or null),
+ * only when the input gives custom fields and that text differs from what was stored.
+ */
+export async function mergeCustomFieldsIn(
+  db: Executor,
+  scope: Scope,
+  entityType: CustomFieldEntityType,
+  values: Record<string, unknown> | null | undefined,
+  storedBefore: CustomFieldValues,
+): Promise<{ stored?: string | null }> {
+  if (values === undefined) return {};
+  const merged = await checkCustomFieldValues(db, scope, entityType, values, storedBefore);
+  const stored = storedCustomFields(merged);
+  return stored === storedCustomFields(storedBefore) ? {} : { stored };
+}
+
 function visible(definitions: CustomFieldDefinition[], stored: CustomFieldValues): CustomFieldValues {
   const out: CustomFieldValues = {};
   for (const definition of definitions) {

@@ -4,16 +4,18 @@ import { isUniqueViolation } from "../../db/db-errors.js";
 import { prepared } from "../../db/prepared.js";
 import type { LeadUpdate, NewLeadRow } from "../../db/schema.js";
 import type { Core, Executor, Scope, Trx } from "../core.js";
-import { allocateNumber, releaseLive, touchCounter } from "../counters.js";
+import { allocateNumber, touchCounter } from "../counters.js";
 import {
   checkCustomFieldValues,
+  mergeCustomFieldsIn,
   renderCustomFieldsOfMany,
   storedCustomFields,
 } from "../custom-fields/custom-field-values.js";
 import { duplicate, notFound, validationError } from "../errors.js";
 import { appendEvent, type Changes } from "../events.js";
 import { newId } from "../ids.js";
-import { indexDocument, indexedBody, searchText, unindexDocument } from "../search/search-documents.js";
+import { indexDocument, indexedBody, searchText } from "../search/search-documents.js";
+import { softDeleteIn } from "../shared/soft-delete.js";
 import { findUserId, requireUserId } from "../users/user-refs.js";
 import { checkLeadInput } from "./lead.rules.js";
 import type { Lead, LeadInput, LeadListQuery, LeadRef, Page } from "./lead.types.js";
@@ -216,21 +218,17 @@ export async function updateLead(core: Core, scope: Scope, ref: LeadRef, rawInpu
       const before = await findLead(trx, scope, ref);
       if (!before) throw notFound("lead");
       const storedValuesBefore = before.customFields ?? {};
-      const storedBefore = storedCustomFields(storedValuesBefore);
       await withCustomFields(trx, scope, [before]);
       const update: LeadUpdate = {};
       const changes: Changes = {};
-      if (input.customFields !== undefined) {
-        const merged = await checkCustomFieldValues(
-          trx,
-          scope,
-          "lead",
-          input.customFields,
-          storedValuesBefore,
-        );
-        const stored = storedCustomFields(merged);
-        if (stored !== storedBefore) update.custom_fields = stored;
-      }
+      const customFields = await mergeCustomFieldsIn(
+        trx,
+        scope,
+        "lead",
+        input.customFields,
+        storedValuesBefore,
+      );
+      if (customFields.stored !== undefined) update.custom_fields = customFields.stored;
       for (const field of Object.keys(COLUMNS) as (keyof LeadInput)[]) {
         if (input[field] === undefined || field === "customFields") continue;
         if (field === "assignee") {
@@ -287,19 +285,13 @@ export async function deleteLead(core: Core, scope: Scope, ref: LeadRef): Promis
     const lead = await findLead(trx, scope, ref);
     if (!lead) throw notFound("lead");
     await withCustomFields(trx, scope, [lead]);
-    await trx
-      .updateTable("leads")
-      .set({ deleted_at: at, updated_at: at })
-      .where("id", "=", lead.id)
-      .where("workspace_id", "=", scope.workspaceId)
-      .execute();
-    await releaseLive(trx, scope.workspaceId, "leads");
-    await unindexDocument(trx, "lead", lead.id);
-    await appendEvent(trx, scope, at, {
-      type: "lead.deleted",
+    await softDeleteIn(trx, scope, at, {
+      table: "leads",
       entityType: "lead",
-      entityId: lead.id,
-      data: eventData(lead),
+      counterEntity: "leads",
+      searchType: "lead",
+      id: lead.id,
+      eventData: eventData(lead),
     });
     return lead;
   });

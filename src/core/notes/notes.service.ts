@@ -2,7 +2,7 @@
 import type { Selectable } from "kysely";
 import type { NoteTable } from "../../db/schema.js";
 import type { Core, Executor, Scope } from "../core.js";
-import { allocateNumber, releaseLive } from "../counters.js";
+import { allocateNumber } from "../counters.js";
 import { notFound, validationError } from "../errors.js";
 import { appendEvent, type Changes } from "../events.js";
 import { newId } from "../ids.js";
@@ -14,6 +14,7 @@ import {
   numberOf,
   requireEntity,
 } from "../shared/entity-refs.js";
+import { softDeleteIn } from "../shared/soft-delete.js";
 import { requireText } from "../shared/validate.js";
 import {
   type NewNoteInput,
@@ -204,18 +205,12 @@ export async function deleteNote(core: Core, scope: Scope, ref: NoteRef, guard?:
     const note = await findNote(trx, scope, ref);
     if (!note) throw notFound("note");
     guard?.(note.entity.entityType);
-    await trx
-      .updateTable("notes")
-      .set({ deleted_at: at, updated_at: at })
-      .where("id", "=", note.id)
-      .where("workspace_id", "=", scope.workspaceId)
-      .execute();
-    await releaseLive(trx, scope.workspaceId, "notes");
-    await appendEvent(trx, scope, at, {
-      type: "note.deleted",
+    await softDeleteIn(trx, scope, at, {
+      table: "notes",
       entityType: "note",
-      entityId: note.id,
-      data: eventData(note),
+      counterEntity: "notes",
+      id: note.id,
+      eventData: eventData(note),
     });
     return note;
   });

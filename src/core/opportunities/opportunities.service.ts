@@ -4,9 +4,10 @@
  */
 import type { OpportunityTable } from "../../db/schema.js";
 import type { Core, Executor, Scope, Trx } from "../core.js";
-import { allocateNumber, releaseLive, touchCounter } from "../counters.js";
+import { allocateNumber, touchCounter } from "../counters.js";
 import {
   checkCustomFieldValues,
+  mergeCustomFieldsIn,
   renderCustomFieldsOfMany,
   sameCustomFields,
   storedCustomFields,
@@ -18,7 +19,8 @@ import type { Page } from "../leads/lead.types.js";
 import { ensureDefaultPipelineIn } from "../pipelines/default-pipeline.js";
 import type { Pipeline, Stage } from "../pipelines/pipeline.types.js";
 import { findPipeline, firstStageOfKind } from "../pipelines/pipelines.repository.js";
-import { indexDocument, indexedBody, searchText, unindexDocument } from "../search/search-documents.js";
+import { indexDocument, indexedBody, searchText } from "../search/search-documents.js";
+import { softDeleteIn } from "../shared/soft-delete.js";
 import { findUserId, requireUserId } from "../users/user-refs.js";
 import {
   findOpportunity,
@@ -255,17 +257,14 @@ export async function updateOpportunityIn(
   await withCustomFields(trx, scope, [before]);
   const update: OpportunityUpdate = {};
   const changes: Changes = {};
-  if (input.customFields !== undefined) {
-    const merged = await checkCustomFieldValues(
-      trx,
-      scope,
-      "opportunity",
-      input.customFields,
-      storedValuesBefore,
-    );
-    const stored = storedCustomFields(merged);
-    if (stored !== storedCustomFields(storedValuesBefore)) update.custom_fields = stored;
-  }
+  const customFields = await mergeCustomFieldsIn(
+    trx,
+    scope,
+    "opportunity",
+    input.customFields,
+    storedValuesBefore,
+  );
+  if (customFields.stored !== undefined) update.custom_fields = customFields.stored;
   const set = <K extends keyof OpportunityUpdate>(
     field: string,
     column: K,
@@ -422,19 +421,13 @@ export async function deleteOpportunity(core: Core, scope: Scope, ref: Opportuni
     const opportunity = await findOpportunity(trx, scope, ref);
     if (!opportunity) throw notFound("opportunity");
     await withCustomFields(trx, scope, [opportunity]);
-    await trx
-      .updateTable("opportunities")
-      .set({ deleted_at: at, updated_at: at })
-      .where("id", "=", opportunity.id)
-      .where("workspace_id", "=", scope.workspaceId)
-      .execute();
-    await releaseLive(trx, scope.workspaceId, "opportunities");
-    await unindexDocument(trx, "opportunity", opportunity.id);
-    await appendEvent(trx, scope, at, {
-      type: "opportunity.deleted",
+    await softDeleteIn(trx, scope, at, {
+      table: "opportunities",
       entityType: "opportunity",
-      entityId: opportunity.id,
-      data: eventData(opportunity),
+      counterEntity: "opportunities",
+      searchType: "opportunity",
+      id: opportunity.id,
+      eventData: eventData(opportunity),
     });
     return opportunity;
   });

@@ -17,12 +17,38 @@ export function requireText(
   return text;
 }
 
-export function optionalText(field: string, value: unknown, max: number): string | null {
-  if (value === undefined || value === null) return null;
+/**
+ * A field of a partial input, trimmed: blank text becomes null, while undefined (absent) and null
+ * pass through as they are.
+ */
+export function normaliseText(field: string, value: unknown, max: number): string | null | undefined {
+  if (value === undefined || value === null) return value;
   if (typeof value !== "string") throw validationError(field, "must be a string");
   const text = value.trim();
   if (text.length > max) throw validationError(field, `must be at most ${max} characters`);
   return text.length === 0 ? null : text;
+}
+
+export function optionalText(field: string, value: unknown, max: number): string | null {
+  return normaliseText(field, value, max) ?? null;
+}
+
+/** `normaliseText` of an email address: when given, it must be a valid one. */
+export function normaliseEmail(field: string, value: unknown, max: number): string | null | undefined {
+  const email = normaliseText(field, value, max);
+  if (email && !isEmail(email)) throw validationError(field, "must be a valid email address");
+  return email;
+}
+
+const PHONE_PATTERN = /^[+0-9()\-.\s/x]{3,}$/i;
+
+/** `normaliseText` of a phone number: when given, only digits, spaces and + ( ) - . / x. */
+export function normalisePhone(field: string, value: unknown, max: number): string | null | undefined {
+  const phone = normaliseText(field, value, max);
+  if (phone && !PHONE_PATTERN.test(phone)) {
+    throw validationError(field, "must be a phone number (digits, spaces and + ( ) - . only)");
+  }
+  return phone;
 }
 
 export function requireEmail(field: string, value: unknown): string {
