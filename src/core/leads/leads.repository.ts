@@ -2,6 +2,7 @@
  * Lead queries. Every read starts from `liveLeads`, which applies the workspace filter and hides
  * deleted rows, so no query path here can reach another workspace's leads.
  */
+import { sql } from "kysely";
 import { engineOf } from "../../db/database.js";
 import { prepared } from "../../db/prepared.js";
 import type { LeadRow } from "../../db/schema.js";
@@ -182,10 +183,46 @@ export async function queryLeads(
     : counter.liveCount;
   const offset = (query.page - 1) * query.perPage;
   if (total <= offset) return { items: [], total };
-  const rows = await leadPage(
-    db,
-    { ...params, limit: query.perPage, offset },
-    { shape, sort: query.sort, order: query.order },
-  );
+  const searchOnly = shape.match && Object.values(shape).filter(Boolean).length === 1;
+  const rows =
+    searchOnly && query.sort === "created_at"
+      ? await searchPage(db, scope.workspaceId, params.match!, query.order, query.perPage, offset)
+      : await leadPage(
+          db,
+          { ...params, limit: query.perPage, offset },
+          { shape, sort: query.sort, order: query.order },
+        );
   return { items: await toLeads(db, scope, rows), total };
+}
+
+/**
+ * A page of a search-only list in creation order, read in the search index's own order: a lead's
+ * search document is written when the lead is created and keeps its id, so index order is creation
+ * order, and the page costs its own rows rather than every match.
+ */
+async function searchPage(
+  db: Executor,
+  workspaceId: string,
+  match: string,
+  order: "asc" | "desc",
+  limit: number,
+  offset: number,
+): Promise<LeadSelection[]> {
+  const columns = sql.join(LEAD_COLUMNS.map((column) => sql.ref(column)));
+  const direction = order === "asc" ? sql`asc` : sql`desc`;
+  const query =
+    engineOf(db) === "postgres"
+      ? sql<LeadSelection>`select ${columns} from search_documents d
+          join leads on leads.id = d.entity_id
+          where d.workspace_id = ${workspaceId} and d.entity_type = 'lead'
+            and d.tsv @@ to_tsquery('simple', ${match})
+            and leads.workspace_id = ${workspaceId} and leads.deleted_at is null
+          order by d.id ${direction} limit ${limit} offset ${offset}`
+      : sql<LeadSelection>`select ${columns} from search_fts
+          join search_documents d on d.id = search_fts.rowid
+          join leads on leads.id = d.entity_id
+          where search_fts match ${match} and d.workspace_id = ${workspaceId} and d.entity_type = 'lead'
+            and leads.workspace_id = ${workspaceId} and leads.deleted_at is null
+          order by search_fts.rowid ${direction} limit ${limit} offset ${offset}`;
+  return (await query.execute(db)).rows;
 }

@@ -368,5 +368,24 @@ for (const engine of ENGINES) {
       await call(kit, "DELETE", `${leads}/${number}`, { key: kit.secretKey });
       expect(await total()).toBe(1);
     });
+
+    it("pages a search-only list in creation order, both ways", async () => {
+      const numbers: number[] = [];
+      for (const name of ["Quokka One", "Quokka Two", "Quokka Three"]) {
+        const [first, last] = name.split(" ");
+        numbers.push(
+          (await post({ first_name: first, last_name: last, email: `${last}@quokka.io` })).json.data.lead_id,
+        );
+      }
+      const page = async (query: string) =>
+        (await call(kit, "GET", `${leads}?search=quok&${query}`, { key: kit.secretKey })).json;
+      expect((await page("")).data.map((lead: any) => lead.lead_id)).toEqual([...numbers].reverse());
+      expect((await page("order=asc")).data.map((lead: any) => lead.lead_id)).toEqual(numbers);
+      const second = await page("per_page=2&page=2");
+      expect(second.data.map((lead: any) => lead.lead_id)).toEqual([numbers[0]]);
+      expect(second.pagination).toEqual({ page: 2, per_page: 2, total: 3, total_pages: 2 });
+      await call(kit, "DELETE", `${leads}/${numbers[1]}`, { key: kit.secretKey });
+      expect((await page("")).data.map((lead: any) => lead.lead_id)).toEqual([numbers[2], numbers[0]]);
+    });
   });
 }
