@@ -96,7 +96,6 @@ interface Row {
   number: number | string;
   title: string;
   subtitle: string | null;
-  body: string;
 }
 
 export async function searchRecords(core: Core, scope: Scope, query: SearchQuery): Promise<SearchResult> {
@@ -121,14 +120,14 @@ export async function searchRecords(core: Core, scope: Scope, query: SearchQuery
   // The newest CANDIDATES matches, newest first: both engines read them straight off the index.
   const candidates = postgres
     ? await sql<Row>`
-        select d.entity_type, d.entity_id, d.number, d.title, d.subtitle, d.body
+        select d.entity_type, d.entity_id, d.number, d.title, d.subtitle
         from search_documents d
         where d.workspace_id = ${scope.workspaceId} and d.entity_type in (${typeList})
           and d.tsv @@ to_tsquery('simple', ${match})
         order by d.id desc
         limit ${CANDIDATES}`.execute(core.db)
     : await sql<Row>`
-        select d.entity_type, d.entity_id, d.number, d.title, d.subtitle, d.body
+        select d.entity_type, d.entity_id, d.number, d.title, d.subtitle
         from search_fts join search_documents d on d.id = search_fts.rowid
         where search_fts match ${match} and d.workspace_id = ${scope.workspaceId}
           and d.entity_type in (${typeList})
