@@ -9,6 +9,7 @@ import type { Config } from "./config.js";
 import { ensureServerSecret } from "./core/settings.js";
 import { type Bootstrapped, bootstrapDefaultWorkspace } from "./core/workspaces/bootstrap.js";
 import { buildApp } from "./http/app.js";
+import { createWebhookDispatcher, type WebhookDispatcher } from "./jobs/webhook-dispatcher.js";
 import { createLogger } from "./logger.js";
 import { createMetrics, createRateLimiter, openRuntime, type Runtime } from "./runtime.js";
 
@@ -17,6 +18,8 @@ export interface RunningServer {
   readonly url: string;
   readonly runtime: Runtime;
   readonly bootstrapped: Bootstrapped | null;
+  /** The in-process webhook dispatcher (null when started with `worker: false`). */
+  readonly dispatcher: WebhookDispatcher | null;
   close(): Promise<void>;
 }
 
@@ -24,11 +27,11 @@ const LAST_USED_FLUSH_MS = 15_000;
 
 export async function startServer(
   config: Config,
-  options: { handleSignals?: boolean } = {},
+  options: { handleSignals?: boolean; worker?: boolean } = {},
 ): Promise<RunningServer> {
   const runtime = await openRuntime(config);
   const { core } = runtime;
-  await ensureServerSecret(core, config.secret);
+  const serverSecret = await ensureServerSecret(core, config.secret);
   const bootstrapped = config.bootstrap ? await bootstrapDefaultWorkspace(core) : null;
 
   const metrics = createMetrics({ defaultMetrics: true });
@@ -44,12 +47,25 @@ export async function startServer(
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
+  const dispatcher =
+    options.worker === false
+      ? null
+      : createWebhookDispatcher({
+          core,
+          serverSecret,
+          allowPrivate: config.webhookAllowPrivate,
+          logger: app.log,
+        });
+  dispatcher?.start();
+
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       clearInterval(flushTimer);
+      // The dispatcher first: it finishes its sends in flight (each bounded by its timeout).
+      await dispatcher?.stop();
       await app.close();
       await limiter.close();
       await runtime.close();
@@ -63,5 +79,5 @@ export async function startServer(
       await close();
     });
   }
-  return { app, url, runtime, bootstrapped, close };
+  return { app, url, runtime, bootstrapped, dispatcher, close };
 }

@@ -16,6 +16,7 @@ import {
   getWorkspaceBySlug,
   listWorkspaces,
 } from "../core/workspaces/workspaces.service.js";
+import { startWorker } from "../jobs/worker.js";
 import { openRuntime, type Runtime } from "../runtime.js";
 import { startServer } from "../server.js";
 import { type Output, print, table } from "./output.js";
@@ -58,7 +59,7 @@ export function buildProgram(): Command {
 
   program
     .command("serve")
-    .description("run the HTTP API")
+    .description("run the HTTP API and the in-process worker (webhook delivery)")
     .option("--port <n>", "port to listen on (default: PORT or 3000)")
     .option("--host <h>", "address to listen on (default: HOST or 127.0.0.1)")
     .action(async (options, command) => {
@@ -100,6 +101,17 @@ export function buildProgram(): Command {
         );
       }
       process.stdout.write(`${lines.join("\n")}\n`);
+    });
+
+  program
+    .command("worker")
+    .description("run only the background worker (webhook delivery) until SIGTERM/SIGINT")
+    .action(async (_options, command) => {
+      const config = loadConfig();
+      const worker = await startWorker(config, { handleSignals: true });
+      const info = { worker: worker.dispatcher.workerId };
+      if (output(command).json) process.stdout.write(`${JSON.stringify(info)}\n`);
+      else process.stdout.write(`Kith worker ${info.worker} is delivering webhooks\n`);
     });
 
   program

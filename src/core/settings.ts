@@ -21,3 +21,16 @@ export async function ensureServerSecret(core: Core, configured: string | undefi
     .executeTakeFirstOrThrow();
   return row.value;
 }
+
+const serverSecrets = new WeakMap<Core, string>();
+
+/** The server secret (as ensureServerSecret), read from the database once per core. */
+export async function serverSecretOf(core: Core, configured: string | undefined): Promise<string> {
+  if (configured) return configured;
+  let secret = serverSecrets.get(core);
+  if (!secret) {
+    secret = await ensureServerSecret(core, undefined);
+    serverSecrets.set(core, secret);
+  }
+  return secret;
+}

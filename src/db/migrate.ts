@@ -2,10 +2,12 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import * as foundation from "./migrations/2026-11-23-01-foundation.js";
 import * as crmCore from "./migrations/2026-11-23-02-crm-core.js";
+import * as webhooks from "./migrations/2026-11-23-03-webhooks.js";
 
 const MIGRATIONS: Record<string, Migration> = {
   "2026-11-23-01-foundation": foundation,
   "2026-11-23-02-crm-core": crmCore,
+  "2026-11-23-03-webhooks": webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

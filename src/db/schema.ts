@@ -254,6 +254,64 @@ export interface SearchDocumentTable {
   updated_at: string;
 }
 
+export interface WebhookTable {
+  id: string;
+  workspace_id: string;
+  seq: number;
+  url: string;
+  /** JSON array of event types, or ["*"]. */
+  events: string;
+  /** Sealed with the server secret (see core/webhooks); never returned after creation. */
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+  active: number;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  failing_since: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface WebhookDeliveryTable {
+  /** Also the `webhook-id` header of every attempt. */
+  id: string;
+  workspace_id: string;
+  webhook_id: string;
+  seq: number;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  status: "pending" | "succeeded" | "failed" | "cancelled";
+  attempts: number;
+  next_attempt_at: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookAttemptTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  started_at: string;
+  duration_ms: number;
+  status_code: number | null;
+  response_body: string | null;
+  error: string | null;
+}
+
+export interface OutboxCursorTable {
+  name: string;
+  position: number;
+  updated_at: string;
+}
+
 export interface EventTable {
   /** Global order of events (the feed cursor). */
   position: Generated<number>;
@@ -289,6 +347,10 @@ export interface Database {
   notes: NoteTable;
   custom_field_definitions: CustomFieldDefinitionTable;
   search_documents: SearchDocumentTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
+  outbox_cursors: OutboxCursorTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspaceTable>;

@@ -3,7 +3,8 @@
  * - write transactions start with BEGIN IMMEDIATE, so two writers never both read and then
  *   fail to upgrade their lock (SQLITE_BUSY mid-transaction); they queue on busy_timeout instead;
  * - prepared statements are cached by SQL text (Kysely prepares every query anew);
- * - hot-path reads may skip Kysely's connection queue (see `directReaderOf`).
+ * - hot-path reads may skip Kysely's connection queue (see `directReaderOf`);
+ * - migrations run in a transaction (SQLite's DDL is transactional; Kysely assumes it is not).
  */
 import type { Database as BetterSqlite, Statement } from "better-sqlite3";
 import {
@@ -64,13 +65,20 @@ export function directReaderOf(adapter: object): DirectReader | undefined {
   return directReaders.get(adapter);
 }
 
+/** SQLite runs DDL inside transactions, so a migration cut short (even by SIGKILL) leaves nothing. */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
 export class KithSqliteDialect implements Dialect {
   private readonly statements: SqliteDatabase;
   constructor(private readonly database: BetterSqlite) {
     this.statements = withStatementCache(database);
   }
   createAdapter() {
-    const adapter = new SqliteAdapter();
+    const adapter = new TransactionalDdlSqliteAdapter();
     directReaders.set(adapter, (sql, parameters) =>
       this.database.inTransaction
         ? undefined

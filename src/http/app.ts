@@ -107,7 +107,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         instance.addHook("onRoute", (route) => {
           route.config = { ...(route.config as object), dialect: "valethon" };
         });
-        await valethonPlugin(instance, { core, guard });
+        await valethonPlugin(instance, {
+          core,
+          guard,
+          webhooks: { configuredSecret: config.secret, allowPrivate: config.webhookAllowPrivate },
+        });
       },
       { prefix: valethonPrefix },
     );

@@ -20,8 +20,9 @@ import { opportunitiesRoutes } from "./opportunities.routes.js";
 import { pipelinesRoutes } from "./pipelines.routes.js";
 import { prospectsRoutes } from "./prospects.routes.js";
 import { searchRoutes } from "./search.routes.js";
+import { type WebhookRouteDeps, webhooksRoutes } from "./webhooks.routes.js";
 
-export interface ValethonPluginOptions extends ValethonDeps {
+export interface ValethonPluginOptions extends ValethonDeps, WebhookRouteDeps {
   readonly guard: GuardDeps;
 }
 
@@ -67,4 +68,5 @@ export async function valethonPlugin(
   await pipelinesRoutes(app, options);
   await customFieldsRoutes(app, options);
   await searchRoutes(app, options);
+  await webhooksRoutes(app, options);
 }
