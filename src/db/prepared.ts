@@ -28,10 +28,8 @@ const placeholders = new Proxy(
   { get: (_target, name) => (typeof name === "string" ? `${PLACEHOLDER}${name}` : undefined) },
 );
 
-export interface PreparedQuery<P, R, V> {
-  /** Runs the query with `params`; `variant` picks one of its shapes (sort order, filters present). */
-  (db: Executor, params: P, variant?: V): Promise<R[]>;
-}
+/** Runs the query with `params`; `variant` picks one of its shapes (sort order, filters present). */
+export type PreparedQuery<P, R, V> = (db: Executor, params: P, variant?: V) => Promise<R[]>;
 
 export function prepared<P extends object, R, V = undefined>(
   build: (db: Kysely<Database>, params: P, variant: V) => Compilable<R>,
