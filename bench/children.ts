@@ -16,6 +16,8 @@ export interface ServerChild {
   readonly hello: ServerHello;
   /** The server's own CPU time and memory, read over IPC. */
   stats(): Promise<StatsReply>;
+  /** Sends `{type}` over IPC and resolves with the child's first reply of the same type. */
+  ask<T extends { type: string }>(type: string, timeoutMs?: number): Promise<T>;
   /** Lines the server wrote to stderr (warnings and errors), with the last few kept. */
   readonly stderr: { count: number; tail: string[] };
   readonly exited: boolean;
@@ -86,17 +88,17 @@ export async function startServer(
       });
     });
 
-    const stats = () =>
-      new Promise<StatsReply>((resolve, reject) => {
+    const ask = <T extends { type: string }>(type: string, timeoutMs = 5_000) =>
+      new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => {
           child.off("message", onMessage);
-          reject(new Error(`${name} did not answer a stats request`));
-        }, 5_000);
+          reject(new Error(`${name} did not answer a ${type} request`));
+        }, timeoutMs);
         const onMessage = (message: unknown) => {
-          if ((message as StatsReply)?.type !== "stats") return;
+          if ((message as T)?.type !== type) return;
           clearTimeout(timer);
           child.off("message", onMessage);
-          resolve(message as StatsReply);
+          resolve(message as T);
         };
         child.on("message", onMessage);
         if (exited || !child.connected) {
@@ -105,14 +107,16 @@ export async function startServer(
           reject(new Error(`${name} is not running (it exited during the bench)`));
           return;
         }
-        child.send({ type: "stats" });
+        child.send({ type });
       });
+    const stats = () => ask<StatsReply>("stats");
 
     return {
       name,
       pid: child.pid!,
       hello,
       stats,
+      ask,
       stderr,
       get exited() {
         return exited;

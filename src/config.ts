@@ -27,6 +27,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly webhookAllowPrivate: boolean;
   readonly bootstrap: boolean;
+  /** Events and finished webhook deliveries older than this many days are pruned by the worker. */
+  readonly eventRetentionDays: number;
   /** Base path per dialect; `null` when the dialect is switched off. */
   readonly mounts: Readonly<Record<DialectName, string | null>>;
 }
@@ -43,6 +45,21 @@ function parsePort(name: string, raw: string): number {
     throw new ConfigError(`${name} must be a port number between 0 and 65535, got "${raw}"`);
   }
   return port;
+}
+
+function parseInteger(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
 }
 
 function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
@@ -112,6 +129,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     webhookAllowPrivate: parseBoolean("KITH_WEBHOOK_ALLOW_PRIVATE", env.KITH_WEBHOOK_ALLOW_PRIVATE, false),
     bootstrap: parseBoolean("KITH_BOOTSTRAP", env.KITH_BOOTSTRAP, true),
+    eventRetentionDays: parseInteger("KITH_EVENT_RETENTION_DAYS", env.KITH_EVENT_RETENTION_DAYS, 30, 1, 3650),
     mounts: Object.freeze(mounts),
   });
 }

@@ -9,6 +9,7 @@ import type { Config } from "./config.js";
 import { ensureServerSecret } from "./core/settings.js";
 import { type Bootstrapped, bootstrapDefaultWorkspace } from "./core/workspaces/bootstrap.js";
 import { buildApp } from "./http/app.js";
+import { startPruning } from "./jobs/pruning.js";
 import { createWebhookDispatcher, type WebhookDispatcher } from "./jobs/webhook-dispatcher.js";
 import { createLogger } from "./logger.js";
 import { createMetrics, createRateLimiter, openRuntime, type Runtime } from "./runtime.js";
@@ -57,6 +58,10 @@ export async function startServer(
           logger: app.log,
         });
   dispatcher?.start();
+  // Retention runs with the worker: events and delivery logs past KITH_EVENT_RETENTION_DAYS.
+  const pruning = dispatcher
+    ? startPruning(core, { retentionDays: config.eventRetentionDays, logger: app.log })
+    : null;
 
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
 
@@ -66,6 +71,7 @@ export async function startServer(
       clearInterval(flushTimer);
       // The dispatcher first: it finishes its sends in flight (each bounded by its timeout).
       await dispatcher?.stop();
+      await pruning?.stop();
       await app.close();
       await limiter.close();
       await runtime.close();

@@ -3,11 +3,13 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from "k
 import * as foundation from "./migrations/2026-11-23-01-foundation.js";
 import * as crmCore from "./migrations/2026-11-23-02-crm-core.js";
 import * as webhooks from "./migrations/2026-11-23-03-webhooks.js";
+import * as eventsFeed from "./migrations/2026-11-23-04-events-feed.js";
 
 const MIGRATIONS: Record<string, Migration> = {
   "2026-11-23-01-foundation": foundation,
   "2026-11-23-02-crm-core": crmCore,
   "2026-11-23-03-webhooks": webhooks,
+  "2026-11-23-04-events-feed": eventsFeed,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -8,6 +8,7 @@ import type { Config } from "../config.js";
 import { ensureServerSecret } from "../core/settings.js";
 import { createLogger } from "../logger.js";
 import { openRuntime, type Runtime } from "../runtime.js";
+import { startPruning } from "./pruning.js";
 import { createWebhookDispatcher, type WebhookDispatcher } from "./webhook-dispatcher.js";
 
 export interface RunningWorker {
@@ -30,12 +31,14 @@ export async function startWorker(
     logger,
   });
   dispatcher.start();
+  const pruning = startPruning(runtime.core, { retentionDays: config.eventRetentionDays, logger });
   logger.info({ worker: dispatcher.workerId }, "webhook worker started");
 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       await dispatcher.stop();
+      await pruning.stop();
       await runtime.close();
     })();
     return closing;

@@ -13,6 +13,18 @@ function configError(env: Record<string, string>): ConfigError {
 }
 
 describe("loadConfig", () => {
+  it("reads KITH_EVENT_RETENTION_DAYS as a whole number from 1 to 3650", () => {
+    expect(loadConfig({ KITH_EVENT_RETENTION_DAYS: "7" }).eventRetentionDays).toBe(7);
+    expect(loadConfig({ KITH_EVENT_RETENTION_DAYS: "3650" }).eventRetentionDays).toBe(3650);
+    expect(loadConfig({ KITH_EVENT_RETENTION_DAYS: "" }).eventRetentionDays).toBe(30);
+    for (const bad of ["0", "3651", "-1", "1.5", "ten", " 7"]) {
+      const error = configError({ KITH_EVENT_RETENTION_DAYS: bad });
+      expect(error.message).toBe(
+        `KITH_EVENT_RETENTION_DAYS must be a whole number from 1 to 3650, got "${bad}"`,
+      );
+    }
+  });
+
   it("applies the documented defaults to an empty environment", () => {
     const config = loadConfig({});
     expect(config).toEqual({
@@ -24,6 +36,7 @@ describe("loadConfig", () => {
       logLevel: "info",
       webhookAllowPrivate: false,
       bootstrap: true,
+      eventRetentionDays: 30,
       mounts: {
         valethon: "/admin/api/v1/crm",
         devapi: "/devapi/api/v1",

@@ -12,6 +12,7 @@ import type { ValethonApp, ValethonDeps } from "./context.js";
 import { customFieldsRoutes } from "./custom-fields.routes.js";
 import { errorBody } from "./envelope.js";
 import { valethonError } from "./errors.js";
+import { eventsRoutes } from "./events.routes.js";
 import { leadActivitiesRoutes } from "./lead-activities.routes.js";
 import { leadConversionRoutes } from "./lead-conversion.routes.js";
 import { leadsRoutes } from "./leads.routes.js";
@@ -69,4 +70,5 @@ export async function valethonPlugin(
   await customFieldsRoutes(app, options);
   await searchRoutes(app, options);
   await webhooksRoutes(app, options);
+  await eventsRoutes(app, options);
 }
