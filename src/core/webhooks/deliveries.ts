@@ -50,7 +50,11 @@ export const GAP_GRACE_MS = 3_000;
 
 export interface FanOutOptions {
   batchSize?: number;
-  /** When each hole in the positions was first seen (kept by the caller between runs). */
+  /**
+   * When each hole in the positions was first seen (kept by the caller between runs). The
+   * dispatcher always passes one, from the very first event on: even the first batch may have a
+   * hole that a transaction in flight is about to fill.
+   */
   gaps?: Map<number, number>;
 }
 
@@ -102,14 +106,15 @@ export async function fanOutEvents(
     let expected = cursor + 1;
     for (const event of events) {
       const position = Number(event.position);
-      if (core.engine === "postgres" && position !== expected && cursor > 0) {
-        const seen = options.gaps?.get(expected);
+      // Without a record of holes (a one-off run) there is nothing to wait with, so it proceeds.
+      if (core.engine === "postgres" && options.gaps && position !== expected) {
+        const seen = options.gaps.get(expected);
         if (seen === undefined) {
-          options.gaps?.set(expected, Date.now());
+          options.gaps.set(expected, Date.now());
           break;
         }
         if (Date.now() - seen < GAP_GRACE_MS) break;
-        options.gaps?.delete(expected);
+        options.gaps.delete(expected);
       }
       ready.push(event);
       expected = position + 1;
