@@ -6,8 +6,8 @@ import { allocateNumber } from "../counters.js";
 import {
   checkCustomFieldValues,
   mergeCustomFieldsIn,
-  renderCustomFieldsOfMany,
   sameCustomFields,
+  showCustomFields,
   storedCustomFields,
 } from "../custom-fields/custom-field-values.js";
 import { conflict, notFound, validationError } from "../errors.js";
@@ -34,19 +34,9 @@ import type {
   CompanyRelationship,
 } from "./company.types.js";
 
-/** Sets each company's `customFields` to the values of its currently defined custom fields. */
-async function withCustomFields(db: Executor, scope: Scope, companies: Company[]): Promise<Company[]> {
-  const values = await renderCustomFieldsOfMany(
-    db,
-    scope,
-    "company",
-    companies.map((company) => company.customFields ?? null),
-  );
-  companies.forEach((company, index) => {
-    company.customFields = values[index]!;
-  });
-  return companies;
-}
+/** Shows only the values of currently defined custom fields (in place). */
+const withCustomFields = <T extends Company>(db: Executor, scope: Scope, records: T[]): Promise<T[]> =>
+  showCustomFields(db, scope, "company", records);
 
 /** The company as events carry it: the record, not a dialect's rendering of it. */
 const eventData = (company: Company) => ({ ...company });

@@ -6,8 +6,8 @@ import { allocateNumber } from "../counters.js";
 import {
   checkCustomFieldValues,
   mergeCustomFieldsIn,
-  renderCustomFieldsOfMany,
   sameCustomFields,
+  showCustomFields,
   storedCustomFields,
 } from "../custom-fields/custom-field-values.js";
 import { duplicate, notFound, validationError } from "../errors.js";
@@ -127,19 +127,9 @@ async function index(trx: Trx, scope: Scope, contact: Contact, at: string): Prom
   );
 }
 
-/** Sets each contact's `customFields` to the values of its currently defined custom fields. */
-async function withCustomFields<T extends Contact>(db: Executor, scope: Scope, contacts: T[]): Promise<T[]> {
-  const values = await renderCustomFieldsOfMany(
-    db,
-    scope,
-    "contact",
-    contacts.map((contact) => contact.customFields ?? null),
-  );
-  contacts.forEach((contact, index) => {
-    contact.customFields = values[index]!;
-  });
-  return contacts;
-}
+/** Shows only the values of currently defined custom fields (in place). */
+const withCustomFields = <T extends Contact>(db: Executor, scope: Scope, records: T[]): Promise<T[]> =>
+  showCustomFields(db, scope, "contact", records);
 
 /** The contact as events carry it: the record, not a dialect's rendering of it. */
 const eventData = (contact: Contact) => ({ ...contact });

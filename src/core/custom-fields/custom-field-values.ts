@@ -162,6 +162,28 @@ export async function renderCustomFieldsOfMany(
   );
 }
 
+/**
+ * Replaces each record's stored `customFields` (everything ever stored) with the values of its
+ * type's currently defined fields, in place; reads the definitions only when something is stored.
+ */
+export async function showCustomFields<T extends { customFields?: CustomFieldValues }>(
+  db: Executor,
+  scope: Scope,
+  entityType: CustomFieldEntityType,
+  records: T[],
+): Promise<T[]> {
+  const values = await renderCustomFieldsOfMany(
+    db,
+    scope,
+    entityType,
+    records.map((record) => record.customFields ?? null),
+  );
+  records.forEach((record, index) => {
+    record.customFields = values[index]!;
+  });
+  return records;
+}
+
 /** Whether a record's shown values differ (for an update's `changes`). */
 export const sameCustomFields = (a: CustomFieldValues, b: CustomFieldValues): boolean =>
   JSON.stringify(a) === JSON.stringify(b);

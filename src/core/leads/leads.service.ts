@@ -8,7 +8,7 @@ import { allocateNumber, touchCounter } from "../counters.js";
 import {
   checkCustomFieldValues,
   mergeCustomFieldsIn,
-  renderCustomFieldsOfMany,
+  showCustomFields,
   storedCustomFields,
 } from "../custom-fields/custom-field-values.js";
 import { duplicate, notFound, validationError } from "../errors.js";
@@ -76,19 +76,9 @@ async function guardUnique<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Sets each lead's `customFields` to the values of its currently defined custom fields. */
-async function withCustomFields(db: Executor, scope: Scope, leads: Lead[]): Promise<Lead[]> {
-  const values = await renderCustomFieldsOfMany(
-    db,
-    scope,
-    "lead",
-    leads.map((lead) => lead.customFields ?? null),
-  );
-  leads.forEach((lead, index) => {
-    lead.customFields = values[index]!;
-  });
-  return leads;
-}
+/** Shows only the values of currently defined custom fields (in place). */
+const withCustomFields = <T extends Lead>(db: Executor, scope: Scope, records: T[]): Promise<T[]> =>
+  showCustomFields(db, scope, "lead", records);
 
 /** Fields a lead's search document is made of; an update touching none of them keeps it. */
 const SEARCHED_FIELDS = ["firstName", "lastName", "email", "phone", "companyName", "source"] as const;

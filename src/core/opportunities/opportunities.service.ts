@@ -8,8 +8,8 @@ import { allocateNumber, touchCounter } from "../counters.js";
 import {
   checkCustomFieldValues,
   mergeCustomFieldsIn,
-  renderCustomFieldsOfMany,
   sameCustomFields,
+  showCustomFields,
   storedCustomFields,
 } from "../custom-fields/custom-field-values.js";
 import { notFound, validationError } from "../errors.js";
@@ -43,23 +43,9 @@ import {
   type StageMove,
 } from "./opportunity.types.js";
 
-/** Sets each opportunity's `customFields` to the values of its currently defined custom fields. */
-async function withCustomFields(
-  db: Executor,
-  scope: Scope,
-  opportunities: Opportunity[],
-): Promise<Opportunity[]> {
-  const values = await renderCustomFieldsOfMany(
-    db,
-    scope,
-    "opportunity",
-    opportunities.map((opportunity) => opportunity.customFields ?? null),
-  );
-  opportunities.forEach((opportunity, index) => {
-    opportunity.customFields = values[index]!;
-  });
-  return opportunities;
-}
+/** Shows only the values of currently defined custom fields (in place). */
+const withCustomFields = <T extends Opportunity>(db: Executor, scope: Scope, records: T[]): Promise<T[]> =>
+  showCustomFields(db, scope, "opportunity", records);
 
 /** The opportunity as events carry it: the record, not a dialect's rendering of it. */
 const eventData = (opportunity: Opportunity) => ({ ...opportunity });
