@@ -29,6 +29,8 @@ export interface Config {
   readonly bootstrap: boolean;
   /** Events and finished webhook deliveries older than this many days are pruned by the worker. */
   readonly eventRetentionDays: number;
+  /** How long a worker holds a claimed webhook delivery before another worker may take it over. */
+  readonly webhookClaimSeconds: number;
   /** Base path per dialect; `null` when the dialect is switched off. */
   readonly mounts: Readonly<Record<DialectName, string | null>>;
 }
@@ -130,6 +132,15 @@ export function loadConfig(env: Env = process.env): Config {
     webhookAllowPrivate: parseBoolean("KITH_WEBHOOK_ALLOW_PRIVATE", env.KITH_WEBHOOK_ALLOW_PRIVATE, false),
     bootstrap: parseBoolean("KITH_BOOTSTRAP", env.KITH_BOOTSTRAP, true),
     eventRetentionDays: parseInteger("KITH_EVENT_RETENTION_DAYS", env.KITH_EVENT_RETENTION_DAYS, 30, 1, 3650),
+    // Below the 10 s attempt timeout a slow attempt may be taken over and sent twice (at-least-once
+    // allows it); short values are for tests that kill workers.
+    webhookClaimSeconds: parseInteger(
+      "KITH_WEBHOOK_CLAIM_SECONDS",
+      env.KITH_WEBHOOK_CLAIM_SECONDS,
+      60,
+      2,
+      3600,
+    ),
     mounts: Object.freeze(mounts),
   });
 }

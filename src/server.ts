@@ -38,7 +38,17 @@ export async function startServer(
   const metrics = createMetrics({ defaultMetrics: true });
   const logger = createLogger(config);
   const limiter = await createRateLimiter(config, metrics, logger);
-  const app = await buildApp({ config, core, metrics, limiter, logger, ready: () => runtime.handle.ping() });
+  let dispatcher: WebhookDispatcher | null = null;
+  const app = await buildApp({
+    config,
+    core,
+    metrics,
+    limiter,
+    logger,
+    ready: () => runtime.handle.ping(),
+    // Deliver this process's own writes without waiting for the next poll.
+    afterWrite: () => dispatcher?.notify(),
+  });
 
   const flushTimer = setInterval(() => {
     core.keys.flushLastUsed().catch((error) => app.log.warn({ err: error }, "could not record key usage"));
@@ -48,13 +58,14 @@ export async function startServer(
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  const dispatcher =
+  dispatcher =
     options.worker === false
       ? null
       : createWebhookDispatcher({
           core,
           serverSecret,
           allowPrivate: config.webhookAllowPrivate,
+          claimSeconds: config.webhookClaimSeconds,
           logger: app.log,
         });
   dispatcher?.start();

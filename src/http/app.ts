@@ -21,7 +21,11 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Readiness probe; defaults to answering without checking anything. */
   ready?: () => Promise<void>;
+  /** Called when a write request (not GET/HEAD/OPTIONS) has succeeded: new events may be waiting. */
+  afterWrite?: () => void;
 }
+
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -76,6 +80,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (request.startedAt !== undefined) {
       metrics.duration.observe({ dialect, route }, Number(process.hrtime.bigint() - request.startedAt) / 1e9);
     }
+    if (options.afterWrite && reply.statusCode < 400 && !READ_METHODS.has(request.method))
+      options.afterWrite();
   });
 
   const mounted: DocumentedDialect[] = [];

@@ -2,14 +2,17 @@
  * The webhook dispatcher: fans events out into deliveries, claims due deliveries and sends them.
  * Runs inside `kith serve` and alone as `kith worker`; any number may run against one database.
  *
- * - Delivery is at-least-once: a delivery is claimed for 60 s; a worker that dies mid-send leaves
- *   the claim to expire, and another worker sends it again with the same `webhook-id`.
+ * - Delivery is at-least-once: a delivery is claimed for `claimSeconds` (KITH_WEBHOOK_CLAIM_SECONDS,
+ *   60 s); a worker that dies mid-send leaves the claim to expire, and another worker sends it again
+ *   with the same `webhook-id`.
  * - Each attempt: POST, 10 s timeout, redirects not followed (3xx is a failure), DNS answers
  *   checked when dialling (safeLookup). 2xx succeeds; 410 disables the webhook; anything else is
  *   retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, 10 h, 10 h (±20% jitter; 429/503
  *   `Retry-After` honoured within [5 s, 1 h]); after the 10th attempt the delivery has failed.
- * - Concurrency: at most `perWebhook` sends in flight per webhook and `maxInFlight` overall, per
- *   process.
+ * - Concurrency: at most `perWebhook` (8) sends in flight per webhook and `maxInFlight` (32)
+ *   overall, per process, so a slow receiver holds at most a quarter of a worker's capacity.
+ * - While work remains the loop claims again as soon as a send slot frees; it polls every `pollMs`
+ *   only when idle (and `wake()` ends that wait when the process itself wrote events).
  */
 import http from "node:http";
 import https from "node:https";
@@ -62,6 +65,9 @@ export interface RunResult {
 }
 
 const RESPONSE_BODY_LIMIT = 2048;
+const NOTIFY_DELAY_MS = 20;
+/** Opened webhook secrets kept per process (sealed text → secret); the map is emptied when full. */
+const OPENED_SECRETS_KEPT = 1000;
 const silent: DispatcherLogger = { info() {}, warn() {}, error() {} };
 
 export class WebhookDispatcher {
@@ -81,9 +87,12 @@ export class WebhookDispatcher {
   private readonly gaps = new Map<number, number>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly inFlightPerWebhook = new Map<string, number>();
+  private readonly openedSecrets = new Map<string, string>();
   private loop: Promise<void> | null = null;
   private stopping = false;
   private wakeUp: (() => void) | null = null;
+  private notified = false;
+  private notifyTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: DispatcherOptions) {
     this.core = options.core;
@@ -92,11 +101,11 @@ export class WebhookDispatcher {
     this.logger = options.logger ?? silent;
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${newId().slice(-12)}`;
     this.pollMs = options.pollMs ?? 200;
-    this.claimBatch = options.claimBatch ?? 20;
+    this.claimBatch = options.claimBatch ?? 32;
     this.claimSeconds = options.claimSeconds ?? 60;
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.maxInFlight = options.maxInFlight ?? 16;
-    this.perWebhook = options.perWebhook ?? 2;
+    this.maxInFlight = options.maxInFlight ?? 32;
+    this.perWebhook = options.perWebhook ?? 8;
     const lookup = safeLookup(options.allowPrivate) as unknown as http.AgentOptions["lookup"];
     this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: this.maxInFlight, lookup });
     this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: this.maxInFlight, lookup });
@@ -109,14 +118,30 @@ export class WebhookDispatcher {
     this.loop = this.run();
   }
 
-  /** Ends the poll's sleep early (new events were written). */
+  /** Ends the poll's sleep now. */
   wake(): void {
     this.wakeUp?.();
+  }
+
+  /**
+   * New events were committed in this process: run a round within NOTIFY_DELAY_MS instead of at
+   * the next poll. The delay gathers a burst of writes into one fan-out.
+   */
+  notify(): void {
+    this.notified = true;
+    if (this.wakeUp && !this.notifyTimer) {
+      this.notifyTimer = setTimeout(() => {
+        this.notifyTimer = null;
+        this.wakeUp?.();
+      }, NOTIFY_DELAY_MS);
+    }
   }
 
   /** Stops polling and waits for the sends in flight to finish. */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.notifyTimer = null;
     this.wake();
     await this.loop;
     this.loop = null;
@@ -147,6 +172,7 @@ export class WebhookDispatcher {
   private async run(): Promise<void> {
     while (!this.stopping) {
       let busy = false;
+      this.notified = false;
       try {
         const fannedOut = await this.fanOut();
         const started = await this.claimAndSend();
@@ -157,7 +183,8 @@ export class WebhookDispatcher {
       if (this.stopping) break;
       // When sends are all in flight, wait for one to finish rather than spin.
       if (busy && this.inFlight.size < this.maxInFlight) continue;
-      await this.sleep(this.pollMs);
+      // A write noticed during the round is picked up soon, not after a whole poll.
+      await this.sleep(this.notified ? NOTIFY_DELAY_MS : this.pollMs);
     }
   }
 
@@ -191,6 +218,8 @@ export class WebhookDispatcher {
       claimSeconds: this.claimSeconds,
       excludeWebhooks: saturated,
     });
+    if (claimed.length === 0) return [];
+    const webhooks = await this.loadWebhooks(claimed);
     const started: Promise<void>[] = [];
     const excess: string[] = [];
     for (const delivery of claimed) {
@@ -200,7 +229,7 @@ export class WebhookDispatcher {
         continue;
       }
       this.inFlightPerWebhook.set(delivery.webhook_id, running + 1);
-      const send = this.deliver(delivery)
+      const send = this.deliver(delivery, webhooks.get(delivery.webhook_id))
         .catch((error) => this.logger.error({ err: error, delivery: delivery.id }, "webhook delivery failed"))
         .finally(() => {
           this.inFlight.delete(send);
@@ -215,8 +244,10 @@ export class WebhookDispatcher {
     return started;
   }
 
-  private async deliver(delivery: ClaimedDelivery): Promise<void> {
-    const webhook = await this.core.db
+  /** The webhooks of a claimed batch, read once for the batch (at claim time, so current). */
+  private async loadWebhooks(claimed: ClaimedDelivery[]): Promise<Map<string, WebhookTarget>> {
+    const ids = [...new Set(claimed.map((delivery) => delivery.webhook_id))];
+    const rows = await this.core.db
       .selectFrom("webhooks")
       .select([
         "id",
@@ -227,20 +258,35 @@ export class WebhookDispatcher {
         "active",
         "deleted_at",
       ])
-      .where("id", "=", delivery.webhook_id)
-      .executeTakeFirst();
-    if (!webhook || webhook.active !== 1 || webhook.deleted_at) {
+      .where("id", "in", ids)
+      .execute();
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** Opens a sealed secret, remembering the answer: every send needs it, and it rarely changes. */
+  private secretOf(sealed: string): string {
+    let plain = this.openedSecrets.get(sealed);
+    if (plain === undefined) {
+      if (this.openedSecrets.size >= OPENED_SECRETS_KEPT) this.openedSecrets.clear();
+      plain = openSecret(this.options.serverSecret, sealed);
+      this.openedSecrets.set(sealed, plain);
+    }
+    return plain;
+  }
+
+  private async deliver(delivery: ClaimedDelivery, webhook: WebhookTarget | undefined): Promise<void> {
+    if (webhook?.active !== 1 || webhook.deleted_at) {
       await cancelDelivery(this.core, delivery.id);
       return;
     }
     const now = this.clock.now();
-    const secrets = [openSecret(this.options.serverSecret, webhook.secret)];
+    const secrets = [this.secretOf(webhook.secret)];
     if (
       webhook.previous_secret &&
       webhook.previous_secret_expires_at &&
       new Date(webhook.previous_secret_expires_at).getTime() > now.getTime()
     ) {
-      secrets.push(openSecret(this.options.serverSecret, webhook.previous_secret));
+      secrets.push(this.secretOf(webhook.previous_secret));
     }
     const body = signStoredPayload(delivery.payload, secrets[0]!);
     const headers = signDelivery({
@@ -349,6 +395,15 @@ export class WebhookDispatcher {
       request.end(body);
     });
   }
+}
+
+interface WebhookTarget {
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+  active: number;
+  deleted_at: string | null;
 }
 
 interface PostResult {

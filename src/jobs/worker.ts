@@ -28,6 +28,7 @@ export async function startWorker(
     core: runtime.core,
     serverSecret,
     allowPrivate: config.webhookAllowPrivate,
+    claimSeconds: config.webhookClaimSeconds,
     logger,
   });
   dispatcher.start();

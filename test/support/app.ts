@@ -34,6 +34,8 @@ export interface TestKitOptions {
   env?: Record<string, string>;
   clock?: Clock;
   limiter?: RateLimiter;
+  /** buildApp's afterWrite hook. */
+  afterWrite?: () => void;
 }
 
 export async function startTestKit(engine: TestEngine, options: TestKitOptions = {}): Promise<TestKit> {
@@ -43,7 +45,14 @@ export async function startTestKit(engine: TestEngine, options: TestKitOptions =
   await migrateToLatest(handle.db);
   const core = createCore(handle, options.clock ? { clock: options.clock } : {});
   const limiter = options.limiter ?? new MemoryRateLimiter();
-  const app = await buildApp({ config, core, limiter, metrics: createMetrics(), ready: () => handle.ping() });
+  const app = await buildApp({
+    config,
+    core,
+    limiter,
+    metrics: createMetrics(),
+    ready: () => handle.ping(),
+    ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}),
+  });
   await app.ready();
 
   const newKey = async (scope: Scope, input: NewKeyInput) => (await createKey(core, scope, input)).key;

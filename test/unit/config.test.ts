@@ -25,6 +25,16 @@ describe("loadConfig", () => {
     }
   });
 
+  it("reads KITH_WEBHOOK_CLAIM_SECONDS as a whole number from 2 to 3600", () => {
+    expect(loadConfig({ KITH_WEBHOOK_CLAIM_SECONDS: "3" }).webhookClaimSeconds).toBe(3);
+    expect(loadConfig({}).webhookClaimSeconds).toBe(60);
+    for (const bad of ["1", "3601", "1.5", "soon"]) {
+      expect(configError({ KITH_WEBHOOK_CLAIM_SECONDS: bad }).message).toBe(
+        `KITH_WEBHOOK_CLAIM_SECONDS must be a whole number from 2 to 3600, got "${bad}"`,
+      );
+    }
+  });
+
   it("applies the documented defaults to an empty environment", () => {
     const config = loadConfig({});
     expect(config).toEqual({
@@ -37,6 +47,7 @@ describe("loadConfig", () => {
       webhookAllowPrivate: false,
       bootstrap: true,
       eventRetentionDays: 30,
+      webhookClaimSeconds: 60,
       mounts: {
         valethon: "/admin/api/v1/crm",
         devapi: "/devapi/api/v1",

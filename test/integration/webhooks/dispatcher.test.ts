@@ -80,8 +80,10 @@ for (const engine of ENGINES) {
     const clock: Clock = { now: () => new Date(nowMs) };
     const receivers: Receiver[] = [];
     const dispatchers: WebhookDispatcher[] = [];
+    /** What the app's afterWrite hook reports to (in `kith serve`, the dispatcher's notify). */
+    let onWrite = () => {};
 
-    const dispatcher = () => {
+    const dispatcher = (options: Partial<ConstructorParameters<typeof WebhookDispatcher>[0]> = {}) => {
       const created = new WebhookDispatcher({
         core: kit.core,
         serverSecret,
@@ -89,6 +91,7 @@ for (const engine of ENGINES) {
         clock,
         random: () => 0.5,
         timeoutMs: 2_000,
+        ...options,
       });
       dispatchers.push(created);
       return created;
@@ -145,7 +148,11 @@ for (const engine of ENGINES) {
       kit.core.db.selectFrom("webhooks").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 
     beforeAll(async () => {
-      kit = await startTestKit(engine, { env: { KITH_WEBHOOK_ALLOW_PRIVATE: "true" }, clock });
+      kit = await startTestKit(engine, {
+        env: { KITH_WEBHOOK_ALLOW_PRIVATE: "true" },
+        clock,
+        afterWrite: () => onWrite(),
+      });
       serverSecret = await ensureServerSecret(kit.core, kit.config.secret);
     });
     afterAll(async () => {
@@ -346,8 +353,8 @@ for (const engine of ENGINES) {
     it("never sends the same delivery twice when two dispatchers run at once", async () => {
       const { webhookId, receiver, createLead } = await setUp();
       for (let i = 0; i < 30; i++) await createLead(`many${i}@example.com`);
-      const a = dispatcher();
-      const b = dispatcher();
+      const a = dispatcher({ perWebhook: 2 });
+      const b = dispatcher({ perWebhook: 2 });
       // Each dispatcher sends at most 2 at a time to one webhook, so this takes several rounds.
       for (let round = 0; round < 40 && receiver.received.length < 30; round++) {
         await Promise.all([a.runOnce(), b.runOnce()]);
@@ -370,6 +377,45 @@ for (const engine of ENGINES) {
         await new Promise((r) => setTimeout(r, 20));
       await worker.stop();
       expect(receiver.received).toHaveLength(1);
+    });
+
+    it("delivers a write made through the API at once, not at the next poll", async () => {
+      const { receiver, createLead } = await setUp();
+      // A poll far longer than the test: only the write's notification can start the round.
+      const worker = dispatcher({ pollMs: 60_000 });
+      onWrite = () => worker.notify();
+      try {
+        worker.start();
+        await new Promise((r) => setTimeout(r, 200)); // let the first (empty) round pass
+        await createLead("notified@example.com");
+        const deadline = Date.now() + 3_000;
+        while (receiver.received.length === 0 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 10));
+        expect(receiver.received).toHaveLength(1);
+      } finally {
+        onWrite = () => {};
+        await worker.stop();
+      }
+    });
+
+    it("reports successful writes to afterWrite, and neither reads nor refused writes", async () => {
+      const { ws, createLead } = await setUp();
+      let writes = 0;
+      onWrite = () => writes++;
+      try {
+        await createLead("counted@example.com");
+        expect(writes).toBe(1);
+        const list = await call(kit, "GET", `${VALETHON}/leads`, { key: ws.secretKey });
+        expect(list.statusCode).toBe(200);
+        const refused = await call(kit, "POST", `${VALETHON}/leads`, {
+          key: ws.secretKey,
+          body: { email: "x" },
+        });
+        expect(refused.statusCode).toBe(400);
+        expect(writes).toBe(1);
+      } finally {
+        onWrite = () => {};
+      }
     });
   });
 }
