@@ -31,6 +31,8 @@ export interface Config {
   readonly eventRetentionDays: number;
   /** How long a worker holds a claimed webhook delivery before another worker may take it over. */
   readonly webhookClaimSeconds: number;
+  /** Requests per minute a public (widget) key may make over all its visitors, unless the key sets its own. */
+  readonly widgetKeyCeiling: number;
   /** Base path per dialect; `null` when the dialect is switched off. */
   readonly mounts: Readonly<Record<DialectName, string | null>>;
 }
@@ -141,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
       2,
       3600,
     ),
+    widgetKeyCeiling: parseInteger("KITH_WIDGET_KEY_CEILING", env.KITH_WIDGET_KEY_CEILING, 600, 1, 1_000_000),
     mounts: Object.freeze(mounts),
   });
 }

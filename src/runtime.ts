@@ -10,6 +10,8 @@ import { createMetrics, type Metrics } from "./http/metrics.js";
 import { MemoryRateLimiter } from "./http/rate-limit/memory-rate-limiter.js";
 import type { RateLimiter } from "./http/rate-limit/rate-limiter.js";
 import { createRedisRateLimiter } from "./http/rate-limit/redis-rate-limiter.js";
+import type { RealtimeBus } from "./realtime/bus.js";
+import { createRealtimeBus } from "./realtime/shared-bus.js";
 
 export interface Runtime {
   readonly config: Config;
@@ -19,11 +21,21 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: Config): Promise<Runtime> {
+export interface RuntimeOptions {
+  /**
+   * Share real-time notices with the other processes (Redis or PostgreSQL, see
+   * realtime/shared-bus.ts); `kith serve` does, commands that only touch data do not.
+   */
+  sharedBus?: { logger: Logger };
+}
+
+export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const handle = openDatabase(config.databaseUrl);
+  let bus: RealtimeBus | undefined;
   try {
     const applied = await migrateToLatest(handle.db);
-    const core = createCore(handle);
+    if (options.sharedBus) bus = await createRealtimeBus(config, options.sharedBus.logger);
+    const core = createCore(handle, bus ? { bus } : {});
     return {
       config,
       handle,
@@ -31,10 +43,12 @@ export async function openRuntime(config: Config): Promise<Runtime> {
       applied,
       close: async () => {
         await core.keys.flushLastUsed().catch(() => {});
+        await core.bus.close();
         await handle.close();
       },
     };
   } catch (error) {
+    await bus?.close().catch(() => {});
     await handle.close().catch(() => {});
     throw error;
   }

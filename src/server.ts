@@ -30,13 +30,13 @@ export async function startServer(
   config: Config,
   options: { handleSignals?: boolean; worker?: boolean } = {},
 ): Promise<RunningServer> {
-  const runtime = await openRuntime(config);
+  const logger = createLogger(config);
+  const runtime = await openRuntime(config, { sharedBus: { logger } });
   const { core } = runtime;
   const serverSecret = await ensureServerSecret(core, config.secret);
   const bootstrapped = config.bootstrap ? await bootstrapDefaultWorkspace(core) : null;
 
   const metrics = createMetrics({ defaultMetrics: true });
-  const logger = createLogger(config);
   const limiter = await createRateLimiter(config, metrics, logger);
   let dispatcher: WebhookDispatcher | null = null;
   const app = await buildApp({

@@ -10,6 +10,12 @@ import { isCoreError } from "../core/errors.js";
 import { KEY_FORMATS } from "../core/keys/key-format.js";
 import { createKey, listKeys, setKeyStatus } from "../core/keys/keys.service.js";
 import { KEY_TYPES } from "../core/keys/permissions.js";
+import {
+  deleteComponent,
+  getServiceStatus,
+  setComponentStatus,
+} from "../core/service-status/service-status.service.js";
+import { COMPONENT_STATUSES, type ServiceComponent } from "../core/service-status/service-status.types.js";
 import { createUser, USER_ROLES } from "../core/users/users.service.js";
 import {
   createWorkspace,
@@ -69,10 +75,16 @@ export function buildProgram(): Command {
       const config = loadConfig(env);
       const server = await startServer(config, { handleSignals: true });
       const json = output(command).json;
+      // The widget demo page needs the Valethon widget routes and a public key to embed.
+      const demo =
+        server.bootstrapped && config.mounts.valethon !== null
+          ? `${server.url}/widget/demo?key=${encodeURIComponent(server.bootstrapped.publicKey)}`
+          : null;
       const info = {
         url: server.url,
         api: `${server.url}${config.mounts.valethon ?? ""}`,
         docs: `${server.url}/docs`,
+        ...(demo ? { demo } : {}),
         bootstrap: server.bootstrapped
           ? {
               workspace: server.bootstrapped.workspace.slug,
@@ -89,6 +101,7 @@ export function buildProgram(): Command {
         `Kith is serving on ${server.url}`,
         `  API (Valethon): ${info.api}`,
         `  API reference:  ${info.docs}`,
+        `  Agent inbox:    ${server.url}/inbox`,
       ];
       if (info.bootstrap) {
         lines.push(
@@ -96,8 +109,10 @@ export function buildProgram(): Command {
           `First start: created workspace "${info.bootstrap.workspace}". These keys are shown only now; keep them:`,
           `  secret key (server-side, X-API-Key): ${info.bootstrap.secret_key}`,
           `  public widget key (pk_test_):       ${info.bootstrap.public_key}`,
+          ...(demo ? [`  chat widget demo:                   ${demo}`] : []),
           "",
           `  Try: curl -H "X-API-Key: ${info.bootstrap.secret_key}" ${info.api}/leads`,
+          `  Agents log into the inbox after: npx kith user create --workspace ${info.bootstrap.workspace} --username ann --name Ann --email ann@example.com --password '…'`,
         );
       }
       process.stdout.write(`${lines.join("\n")}\n`);
@@ -158,7 +173,7 @@ export function buildProgram(): Command {
     .option("--scopes <list>", "comma-separated permissions (default: every permission of the type)", list)
     .option(
       "--rate-limit <n>",
-      "requests per 60 s (default: 120 secret, 30 public)",
+      "requests per 60 s (default: 120 for a secret key; for a public key, its ceiling over all visitors, default KITH_WIDGET_KEY_CEILING)",
       positiveInteger("--rate-limit"),
     )
     .option("--name <name>", "a label for the key")
@@ -244,6 +259,66 @@ export function buildProgram(): Command {
         result,
         () => `created user ${result.username} (number ${result.number}, ${result.id})`,
       );
+    });
+
+  const status = program.command("status").description("manage the service status shown in the chat widget");
+  const componentOf = (component: ServiceComponent) => ({
+    number: component.number,
+    name: component.name,
+    status: component.status,
+    message: component.message,
+    updated_at: component.updatedAt,
+  });
+  status
+    .command("set")
+    .description("set a component's status, adding the component if the workspace has none of that name")
+    .requiredOption("--workspace <slug>", "workspace slug")
+    .requiredOption("--component <name>", "component name (case-insensitive)")
+    .addOption(new Option("--status <status>", "status").choices(COMPONENT_STATUSES).makeOptionMandatory())
+    .option("--message <text>", 'a note shown with the status ("" clears it; absent keeps it)')
+    .action(async (options, command) => {
+      const component = await withRuntime(async ({ core }) => {
+        const ws = await getWorkspaceBySlug(core, options.workspace);
+        return setComponentStatus(
+          core,
+          { workspaceId: ws.id, actor: "cli" },
+          { name: options.component, status: options.status, message: options.message },
+        );
+      });
+      print(output(command), componentOf(component), () => `${component.name} is ${component.status}`);
+    });
+  status
+    .command("list")
+    .description("show the overall status and every component")
+    .requiredOption("--workspace <slug>", "workspace slug")
+    .action(async (options, command) => {
+      const current = await withRuntime(async ({ core }) => {
+        const ws = await getWorkspaceBySlug(core, options.workspace);
+        return getServiceStatus(core, { workspaceId: ws.id, actor: "cli" });
+      });
+      const result = {
+        status: current.status,
+        updated_at: current.updatedAt,
+        components: current.components.map(componentOf),
+      };
+      print(output(command), result, () =>
+        [
+          `overall: ${result.status}`,
+          table(result.components, ["name", "status", "message", "updated_at"]),
+        ].join("\n"),
+      );
+    });
+  status
+    .command("remove")
+    .description("remove a component")
+    .requiredOption("--workspace <slug>", "workspace slug")
+    .requiredOption("--component <name>", "component name (case-insensitive)")
+    .action(async (options, command) => {
+      const removed = await withRuntime(async ({ core }) => {
+        const ws = await getWorkspaceBySlug(core, options.workspace);
+        return deleteComponent(core, { workspaceId: ws.id, actor: "cli" }, { name: options.component });
+      });
+      print(output(command), { ...componentOf(removed), removed: true }, () => `removed ${removed.name}`);
     });
 
   program

@@ -5,6 +5,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DatabaseHandle, Engine } from "../db/database.js";
 import type { Database } from "../db/schema.js";
+import { LocalBus, type RealtimeBus } from "../realtime/bus.js";
 import { type Clock, systemClock } from "./clock.js";
 import { CountCache } from "./count-cache.js";
 import { KeyVerifier } from "./keys/key-verifier.js";
@@ -16,6 +17,8 @@ export interface Core {
   readonly keys: KeyVerifier;
   /** Filtered-list totals, valid while their record type's counter version stands. */
   readonly counts: CountCache;
+  /** Real-time notices for chat streams; publish only after the change has committed. */
+  readonly bus: RealtimeBus;
 }
 
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -28,7 +31,7 @@ export interface Scope {
   readonly actor: string;
 }
 
-export function createCore(handle: DatabaseHandle, options: { clock?: Clock } = {}): Core {
+export function createCore(handle: DatabaseHandle, options: { clock?: Clock; bus?: RealtimeBus } = {}): Core {
   const clock = options.clock ?? systemClock;
   return {
     db: handle.db,
@@ -36,5 +39,6 @@ export function createCore(handle: DatabaseHandle, options: { clock?: Clock } = 
     clock,
     keys: new KeyVerifier(handle.db, clock),
     counts: new CountCache(),
+    bus: options.bus ?? new LocalBus(),
   };
 }

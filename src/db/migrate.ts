@@ -4,12 +4,16 @@ import * as foundation from "./migrations/2026-11-23-01-foundation.js";
 import * as crmCore from "./migrations/2026-11-23-02-crm-core.js";
 import * as webhooks from "./migrations/2026-11-23-03-webhooks.js";
 import * as eventsFeed from "./migrations/2026-11-23-04-events-feed.js";
+import * as chat from "./migrations/2026-11-23-05-chat.js";
+import * as agentSessions from "./migrations/2026-11-23-06-agent-sessions.js";
 
 const MIGRATIONS: Record<string, Migration> = {
   "2026-11-23-01-foundation": foundation,
   "2026-11-23-02-crm-core": crmCore,
   "2026-11-23-03-webhooks": webhooks,
   "2026-11-23-04-events-feed": eventsFeed,
+  "2026-11-23-05-chat": chat,
+  "2026-11-23-06-agent-sessions": agentSessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -328,6 +328,101 @@ export interface EventTable {
   created_at: string;
 }
 
+/** An agent's login to the web inbox (see migrations/2026-11-23-06-agent-sessions.ts). */
+export interface AgentSessionTable {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  /** SHA-256 of the session token, hex. The token itself is never stored. */
+  token_digest: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+/** A website-chat conversation: one widget session and what the visitor said in it. */
+export interface ConversationTable {
+  id: string;
+  workspace_id: string;
+  seq: number;
+  /** SHA-256 (hex) of the widget's session token; the token itself is never stored. */
+  session_digest: string;
+  visitor_id: string;
+  visitor_name: string | null;
+  visitor_email: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  referrer: string | null;
+  page_url: string | null;
+  status: "open" | "waiting" | "closed";
+  /** When a human took over; from then on the bot stays quiet. */
+  handed_off_at: string | null;
+  assignee_user_id: string | null;
+  is_read: number;
+  lead_id: string | null;
+  contact_id: string | null;
+  company_id: string | null;
+  ticket_activity_id: string | null;
+  last_message_at: string | null;
+  last_message_preview: string | null;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+export interface ChatMessageTable {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  sender: "visitor" | "bot" | "agent";
+  text: string;
+  /** JSON array of action labels. */
+  suggested_actions: string;
+  author_user_id: string | null;
+  created_at: string;
+}
+
+export interface BotIntentTable {
+  id: string;
+  workspace_id: string;
+  seq: number;
+  name: string;
+  /** JSON arrays of strings. */
+  keywords: string;
+  phrases: string;
+  reply: string;
+  suggested_actions: string;
+  priority: number;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ServiceComponentTable {
+  id: string;
+  workspace_id: string;
+  seq: number;
+  name: string;
+  name_normalized: string;
+  status: "operational" | "degraded" | "outage" | "maintenance";
+  message: string | null;
+  sort_order: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Per-workspace chat settings; NULL settings mean their defaults. */
+export interface ChatSettingsTable {
+  workspace_id: string;
+  greeting: string | null;
+  company_name: string | null;
+  primary_color: string | null;
+  logo_url: string | null;
+  intents_seeded: Generated<number>;
+  status_updated_at: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   settings: SettingTable;
@@ -351,6 +446,12 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
   outbox_cursors: OutboxCursorTable;
+  conversations: ConversationTable;
+  chat_messages: ChatMessageTable;
+  bot_intents: BotIntentTable;
+  service_components: ServiceComponentTable;
+  chat_settings: ChatSettingsTable;
+  agent_sessions: AgentSessionTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspaceTable>;

@@ -8,9 +8,12 @@ import type { Config } from "../config.js";
 import type { Core } from "../core/core.js";
 import { valethonPlugin } from "./dialects/valethon/index.js";
 import { type DocumentedDialect, registerDocs } from "./docs.js";
+import { inboxPlugin } from "./inbox/index.js";
 import type { Metrics } from "./metrics.js";
 import type { RateLimiter } from "./rate-limit/rate-limiter.js";
+import { closeEventStreams } from "./sse.js";
 import { validatorCompiler } from "./validation.js";
+import { registerWidgetAssets } from "./widget-asset.js";
 
 export interface AppOptions {
   config: Config;
@@ -73,6 +76,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     request.startedAt = process.hrtime.bigint();
     reply.header("x-request-id", request.id);
   });
+  // Event streams are never idle, so they are ended explicitly before the server closes.
+  app.addHook("preClose", async () => closeEventStreams(app.server));
   app.addHook("onResponse", async (request, reply) => {
     const dialect = request.routeOptions.config.dialect ?? "none";
     const route = request.routeOptions.url ?? "unmatched";
@@ -106,7 +111,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return metrics.registry.metrics();
   });
 
-  const guard = { verify: (key: string) => core.keys.verify(key), limiter };
+  const guard = {
+    verify: (key: string) => core.keys.verify(key),
+    limiter,
+    widgetKeyCeiling: config.widgetKeyCeiling,
+  };
   if (valethonPrefix !== null) {
     await app.register(
       async (instance) => {
@@ -121,7 +130,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
       { prefix: valethonPrefix },
     );
+    // The website chat's script and demo page talk to the Valethon widget routes.
+    await registerWidgetAssets(app, { valethonMount: valethonPrefix });
   }
+
+  // The agents' web inbox (page, JSON API and live stream), with its own cookie session.
+  await app.register(async (instance) => inboxPlugin(instance, { core, limiter }), { prefix: "/inbox" });
 
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: "Not Found", request_id: request.id }),

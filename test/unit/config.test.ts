@@ -35,6 +35,16 @@ describe("loadConfig", () => {
     }
   });
 
+  it("reads KITH_WIDGET_KEY_CEILING as a whole number from 1 to 1000000", () => {
+    expect(loadConfig({ KITH_WIDGET_KEY_CEILING: "1200" }).widgetKeyCeiling).toBe(1200);
+    expect(loadConfig({}).widgetKeyCeiling).toBe(600);
+    for (const bad of ["0", "1000001", "1.5", "lots"]) {
+      expect(configError({ KITH_WIDGET_KEY_CEILING: bad }).message).toBe(
+        `KITH_WIDGET_KEY_CEILING must be a whole number from 1 to 1000000, got "${bad}"`,
+      );
+    }
+  });
+
   it("applies the documented defaults to an empty environment", () => {
     const config = loadConfig({});
     expect(config).toEqual({
@@ -48,6 +58,7 @@ describe("loadConfig", () => {
       bootstrap: true,
       eventRetentionDays: 30,
       webhookClaimSeconds: 60,
+      widgetKeyCeiling: 600,
       mounts: {
         valethon: "/admin/api/v1/crm",
         devapi: "/devapi/api/v1",

@@ -103,72 +103,75 @@ async function indexLead(trx: Trx, scope: Scope, lead: Lead, at: string): Promis
 /** The lead as events carry it: the record, not a dialect's rendering of it. */
 const eventData = (lead: Lead) => ({ ...lead });
 
-export async function createLead(core: Core, scope: Scope, rawInput: LeadInput): Promise<Lead> {
+/**
+ * Creates a lead inside the caller's transaction (for writes that create one among other records,
+ * such as a chat visitor leaving an email). Appends `lead.created` and indexes it for search. A lost
+ * race on the live-email index surfaces as a unique violation; createLead turns it into DUPLICATE.
+ */
+export async function createLeadIn(trx: Trx, scope: Scope, at: string, rawInput: LeadInput): Promise<Lead> {
   const input = checkLeadInput(rawInput);
   // A lead nobody can reach back is not a lead.
   if (!input.email && !input.phone) throw validationError("email", "an email or a phone number is required");
-  const at = core.clock.now().toISOString();
-  return guardUnique(() =>
-    core.db.transaction().execute(async (trx) => {
-      if (input.email) await assertEmailFree(trx, scope, input.email);
-      const assignedUserId = input.assignee
-        ? await requireUserId(trx, scope, input.assignee, "assignee")
-        : null;
-      const customFields = await checkCustomFieldValues(trx, scope, "lead", input.customFields, null);
-      const id = newId();
-      const seq = await allocateNumber(trx, scope.workspaceId, "leads");
-      await insertLead(trx, {
+  if (input.email) await assertEmailFree(trx, scope, input.email);
+  const assignedUserId = input.assignee ? await requireUserId(trx, scope, input.assignee, "assignee") : null;
+  const customFields = await checkCustomFieldValues(trx, scope, "lead", input.customFields, null);
+  const id = newId();
+  const seq = await allocateNumber(trx, scope.workspaceId, "leads");
+  await insertLead(trx, {
+    id,
+    workspace_id: scope.workspaceId,
+    seq,
+    first_name: input.firstName ?? null,
+    last_name: input.lastName ?? null,
+    email: input.email ?? null,
+    email_normalized: input.email ? input.email.toLowerCase() : null,
+    phone: input.phone ?? null,
+    company_name: input.companyName ?? null,
+    status: input.status ?? "new",
+    source: input.source ?? null,
+    form_type: input.formType ?? null,
+    raw_payload: input.rawPayload ? JSON.stringify(input.rawPayload) : null,
+    score: input.score ?? null,
+    assigned_user_id: assignedUserId,
+    custom_fields: storedCustomFields(customFields),
+    created_at: at,
+    updated_at: at,
+    deleted_at: null,
+  });
+  // Read back only when an assignee must be rendered; otherwise the input says it all.
+  const lead: Lead = assignedUserId
+    ? (await findLead(trx, scope, { id }))!
+    : {
         id,
-        workspace_id: scope.workspaceId,
-        seq,
-        first_name: input.firstName ?? null,
-        last_name: input.lastName ?? null,
+        number: seq,
+        firstName: input.firstName ?? null,
+        lastName: input.lastName ?? null,
         email: input.email ?? null,
-        email_normalized: input.email ? input.email.toLowerCase() : null,
         phone: input.phone ?? null,
-        company_name: input.companyName ?? null,
+        companyName: input.companyName ?? null,
         status: input.status ?? "new",
         source: input.source ?? null,
-        form_type: input.formType ?? null,
-        raw_payload: input.rawPayload ? JSON.stringify(input.rawPayload) : null,
+        formType: input.formType ?? null,
+        rawPayload: input.rawPayload ?? null,
         score: input.score ?? null,
-        assigned_user_id: assignedUserId,
-        custom_fields: storedCustomFields(customFields),
-        created_at: at,
-        updated_at: at,
-        deleted_at: null,
-      });
-      // Read back only when an assignee must be rendered; otherwise the input says it all.
-      const lead: Lead = assignedUserId
-        ? (await findLead(trx, scope, { id }))!
-        : {
-            id,
-            number: seq,
-            firstName: input.firstName ?? null,
-            lastName: input.lastName ?? null,
-            email: input.email ?? null,
-            phone: input.phone ?? null,
-            companyName: input.companyName ?? null,
-            status: input.status ?? "new",
-            source: input.source ?? null,
-            formType: input.formType ?? null,
-            rawPayload: input.rawPayload ?? null,
-            score: input.score ?? null,
-            assignee: null,
-            createdAt: at,
-            updatedAt: at,
-          };
-      lead.customFields = customFields;
-      await indexLead(trx, scope, lead, at);
-      await appendEvent(trx, scope, at, {
-        type: "lead.created",
-        entityType: "lead",
-        entityId: id,
-        data: eventData(lead),
-      });
-      return lead;
-    }),
-  );
+        assignee: null,
+        createdAt: at,
+        updatedAt: at,
+      };
+  lead.customFields = customFields;
+  await indexLead(trx, scope, lead, at);
+  await appendEvent(trx, scope, at, {
+    type: "lead.created",
+    entityType: "lead",
+    entityId: id,
+    data: eventData(lead),
+  });
+  return lead;
+}
+
+export async function createLead(core: Core, scope: Scope, rawInput: LeadInput): Promise<Lead> {
+  const at = core.clock.now().toISOString();
+  return guardUnique(() => core.db.transaction().execute((trx) => createLeadIn(trx, scope, at, rawInput)));
 }
 
 export async function getLead(core: Core, scope: Scope, ref: LeadRef): Promise<Lead> {

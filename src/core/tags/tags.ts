@@ -7,7 +7,7 @@ import { validationError } from "../errors.js";
 
 export const TAG_LIMITS = { perRecord: 50, length: 50 } as const;
 
-export type TaggedType = "lead" | "contact" | "company" | "opportunity";
+export type TaggedType = "lead" | "contact" | "company" | "opportunity" | "conversation";
 
 export const normalizeTag = (tag: string): string => tag.trim().toLowerCase();
 

@@ -35,6 +35,10 @@ export const VALETHON_EVENT_OF: Readonly<Record<string, string>> = {
   "company.created": "prospect.created",
   "company.converted": "prospect.converted",
   "activity.completed": "activity.completed",
+  // Kith's website chat.
+  "conversation.created": "conversation.created",
+  "conversation.message_created": "conversation.message_created",
+  "conversation.closed": "conversation.closed",
 };
 
 export const WEBHOOK_CURSOR = "webhooks";

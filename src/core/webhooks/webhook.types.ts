@@ -1,7 +1,7 @@
 /** Webhook registrations and their deliveries as the core hands them out (never with a secret). */
 import { VALETHON_EVENT_OF } from "./deliveries.js";
 
-/** The events a webhook may subscribe to (Valethon's 13), or `*` for all of them. */
+/** The events a webhook may subscribe to (Valethon's 13 and Kith's 3 chat events), or `*` for all of them. */
 export const WEBHOOK_EVENTS: readonly string[] = [...new Set(Object.values(VALETHON_EVENT_OF))];
 export const ALL_EVENTS = "*";
 

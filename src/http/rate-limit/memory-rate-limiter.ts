@@ -17,7 +17,10 @@ class SlidingLog {
   head = 0;
   len = 0;
 
-  constructor(capacity: number) {
+  constructor(
+    capacity: number,
+    readonly windowMs: number,
+  ) {
     this.buf = new Float64Array(capacity);
   }
 
@@ -76,11 +79,21 @@ export class MemoryRateLimiter implements RateLimiter {
     return this.#logs.size;
   }
 
-  async hit(key: string, limit: number, nowMs: number = Date.now()): Promise<RateDecision> {
-    return this.hitSync(key, limit, nowMs);
+  async hit(
+    key: string,
+    limit: number,
+    nowMs: number = Date.now(),
+    windowMs: number = RATE_WINDOW_MS,
+  ): Promise<RateDecision> {
+    return this.hitSync(key, limit, nowMs, windowMs);
   }
 
-  hitSync(key: string, limit: number, nowMs: number = Date.now()): RateDecision {
+  hitSync(
+    key: string,
+    limit: number,
+    nowMs: number = Date.now(),
+    windowMs: number = RATE_WINDOW_MS,
+  ): RateDecision {
     // Sweeping at most once per window, driven by the hits' own clock, bounds memory without a timer and
     // keeps the amortised cost per hit tiny. A clock that went backwards restarts the schedule.
     if (nowMs - this.#lastSweepMs >= RATE_WINDOW_MS || nowMs < this.#lastSweepMs) this.sweep(nowMs);
@@ -89,11 +102,11 @@ export class MemoryRateLimiter implements RateLimiter {
     let log = this.#logs.get(key);
     if (log === undefined) {
       // Nothing could ever be recorded for a zero limit; don't create a key for it.
-      if (lim === 0) return buildDecision(false, 0, 0, nowMs + RATE_WINDOW_MS, nowMs);
-      log = new SlidingLog(Math.min(lim, MIN_CAPACITY));
+      if (lim === 0) return buildDecision(false, 0, 0, nowMs + windowMs, nowMs);
+      log = new SlidingLog(Math.min(lim, MIN_CAPACITY), windowMs);
       this.#logs.set(key, log);
     } else {
-      log.prune(nowMs - RATE_WINDOW_MS);
+      log.prune(nowMs - windowMs);
     }
 
     let count = log.len;
@@ -109,16 +122,15 @@ export class MemoryRateLimiter implements RateLimiter {
     // The next slot frees when enough entries leave for count to drop below the limit: normally the oldest
     // one, later ones if the limit was lowered since they were recorded.
     const blocking = count > lim ? count - lim : 0;
-    const freeAtMs = blocking < count ? log.at(blocking) + RATE_WINDOW_MS : nowMs + RATE_WINDOW_MS;
+    const freeAtMs = blocking < count ? log.at(blocking) + windowMs : nowMs + windowMs;
     return buildDecision(allowed, lim, count, freeAtMs, nowMs);
   }
 
   /** Forgets keys with nothing left in the window and shrinks logs that a past burst left oversized. */
   sweep(nowMs: number = Date.now()): void {
     this.#lastSweepMs = nowMs;
-    const cutoff = nowMs - RATE_WINDOW_MS;
     for (const [key, log] of this.#logs) {
-      log.prune(cutoff);
+      log.prune(nowMs - log.windowMs);
       if (log.len === 0) this.#logs.delete(key);
       else if (log.buf.length > MIN_CAPACITY * 4 && log.len * 4 < log.buf.length) log.resize(log.len * 2);
     }

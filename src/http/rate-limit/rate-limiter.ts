@@ -1,4 +1,4 @@
-/** Length of the sliding window every limiter enforces, in ms. */
+/** Length of the sliding window limiters enforce unless a caller asks for another, in ms. */
 export const RATE_WINDOW_MS = 60_000;
 
 export interface RateDecision {
@@ -12,7 +12,11 @@ export interface RateDecision {
 }
 
 export interface RateLimiter {
-  hit(key: string, limit: number, nowMs?: number): Promise<RateDecision>;
+  /**
+   * Counts one request against `key`. `windowMs` (default RATE_WINDOW_MS) must be the same on
+   * every hit of a key: callers with longer windows (login attempts) use keys of their own.
+   */
+  hit(key: string, limit: number, nowMs?: number, windowMs?: number): Promise<RateDecision>;
   close(): Promise<void>;
 }
 

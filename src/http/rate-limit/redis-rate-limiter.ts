@@ -119,17 +119,17 @@ export class RedisRateLimiter implements RateLimiter {
     return this.#redis;
   }
 
-  async hit(key: string, limit: number, nowMs?: number): Promise<RateDecision> {
+  async hit(key: string, limit: number, nowMs?: number, windowMs = RATE_WINDOW_MS): Promise<RateDecision> {
     const lim = normalizeLimit(limit);
     const wallMs = Date.now();
     if (this.#failing && wallMs < this.#pausedUntil)
-      return this.#useFallback(this.#lastError!, key, lim, nowMs);
+      return this.#useFallback(this.#lastError!, key, lim, nowMs, windowMs);
     // While failing, this hit is the probe: pause the others before awaiting so only one waits on a hung server.
     if (this.#failing) this.#pausedUntil = wallMs + PROBE_INTERVAL_MS;
     try {
       const now = nowMs === undefined ? "" : String(Math.floor(nowMs));
-      const reply = await this.#command(this.#keyPrefix + key, lim, RATE_WINDOW_MS, now, this.#nextMember());
-      const decision = parseReply(reply, lim);
+      const reply = await this.#command(this.#keyPrefix + key, lim, windowMs, now, this.#nextMember());
+      const decision = parseReply(reply, lim, windowMs);
       this.#failing = false;
       return decision;
     } catch (err) {
@@ -137,7 +137,7 @@ export class RedisRateLimiter implements RateLimiter {
       this.#failing = true;
       this.#lastError = error;
       this.#pausedUntil = Date.now() + PROBE_INTERVAL_MS;
-      return this.#useFallback(error, key, lim, nowMs);
+      return this.#useFallback(error, key, lim, nowMs, windowMs);
     }
   }
 
@@ -164,7 +164,13 @@ export class RedisRateLimiter implements RateLimiter {
     return this.#memberPrefix + this.#seq.toString(36);
   }
 
-  #useFallback(error: Error, key: string, limit: number, nowMs: number | undefined): RateDecision {
+  #useFallback(
+    error: Error,
+    key: string,
+    limit: number,
+    nowMs: number | undefined,
+    windowMs: number,
+  ): RateDecision {
     this.#fallbackCount++;
     try {
       this.#onFallback?.(error);
@@ -172,7 +178,7 @@ export class RedisRateLimiter implements RateLimiter {
       // A faulty metrics callback must not turn into a failed request.
     }
     this.#warn(error, "rate limiter: redis unavailable, using in-process window");
-    return this.#fallback.hitSync(key, limit, nowMs ?? Date.now());
+    return this.#fallback.hitSync(key, limit, nowMs ?? Date.now(), windowMs);
   }
 
   #warn(error: Error, msg: string): void {
@@ -192,13 +198,13 @@ export class RedisRateLimiter implements RateLimiter {
   }
 }
 
-function parseReply(reply: unknown, limit: number): RateDecision {
+function parseReply(reply: unknown, limit: number, windowMs: number): RateDecision {
   if (!Array.isArray(reply) || reply.length < 4) throw new Error("rate limiter: unexpected script reply");
   const allowed = Number(reply[0]) === 1;
   const count = Number(reply[1]);
   const free = Number(reply[2]);
   const now = Number(reply[3]);
-  const freeAtMs = free >= 0 ? free + RATE_WINDOW_MS : now + RATE_WINDOW_MS;
+  const freeAtMs = free >= 0 ? free + windowMs : now + windowMs;
   return buildDecision(allowed, limit, count, freeAtMs, now);
 }
 

@@ -19,6 +19,7 @@ interface Banner {
   url: string;
   api: string;
   docs: string;
+  demo?: string;
   bootstrap: { workspace: string; secret_key: string; public_key: string } | null;
 }
 
@@ -193,7 +194,7 @@ describe("kith serve --json", () => {
 
   it("prints one JSON banner with the first-start keys", () => {
     const { banner } = served;
-    expect(Object.keys(banner).sort()).toEqual(["api", "bootstrap", "docs", "url"]);
+    expect(Object.keys(banner).sort()).toEqual(["api", "bootstrap", "demo", "docs", "url"]);
     expect(banner.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(banner.url).not.toMatch(/:0$/);
     expect(banner.api).toBe(`${banner.url}/admin/api/v1/crm`);
@@ -203,6 +204,17 @@ describe("kith serve --json", () => {
       secret_key: expect.stringMatching(/^crm_[A-Za-z0-9]{32}$/),
       public_key: expect.stringMatching(/^pk_test_[A-Za-z0-9]{32}$/),
     });
+    expect(banner.demo).toBe(`${banner.url}/widget/demo?key=${banner.bootstrap!.public_key}`);
+  });
+
+  it("serves the chat widget demo page with the bootstrap public key, and the widget script", async () => {
+    const demo = await request(served.banner.demo!);
+    expect(demo.status, demo.error ?? demo.body).toBe(200);
+    expect(demo.body).toContain(`publicKey: "${served.banner.bootstrap!.public_key}"`);
+    expect(demo.body).toContain('<script src="/widget/chat.js" async></script>');
+    const script = await request(`${served.banner.url}/widget/chat.js`);
+    expect(script.status).toBe(200);
+    expect(script.body).toContain('"/admin/api/v1/crm"');
   });
 
   it("answers the bootstrap secret key on the leads list", async () => {
@@ -336,6 +348,7 @@ describe("graceful shutdown", () => {
     const second = await serve(dbPath);
     try {
       expect(second.banner.bootstrap).toBeNull();
+      expect(second.banner).not.toHaveProperty("demo");
       for (const outcome of created) {
         const leadId = jsonOf(outcome).data.lead_id;
         expect(Number.isInteger(leadId)).toBe(true);
@@ -358,6 +371,52 @@ describe("graceful shutdown", () => {
     } finally {
       expect(await stop(second)).toBe(0);
     }
+  });
+});
+
+describe("kith serve (for a person)", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "kith-banner-"));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("prints the chat widget demo link with the bootstrap public key on first start", {
+    timeout: 60_000,
+  }, async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
+      cwd: ROOT,
+      env: {
+        ...neutralEnv(),
+        PORT: "0",
+        DATABASE_URL: `sqlite:${join(dir, "kith.sqlite")}`,
+        KITH_LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.add(child);
+    let stdout = "";
+    child.stdout!.setEncoding("utf8");
+    const banner = await new Promise<string>((resolveBanner, rejectBanner) => {
+      const timer = setTimeout(() => rejectBanner(new Error(`no banner: ${stdout}`)), START_TIMEOUT_MS);
+      child.stdout!.on("data", (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes("Try: curl")) {
+          clearTimeout(timer);
+          resolveBanner(stdout);
+        }
+      });
+    });
+    const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
+    child.kill("SIGTERM");
+    await exited;
+    children.delete(child);
+    const url = /Kith is serving on (http:\/\/\S+)/.exec(banner)![1];
+    const publicKey = /public widget key \(pk_test_\): +(pk_test_\w+)/.exec(banner)![1];
+    expect(banner).toContain(`  chat widget demo:                   ${url}/widget/demo?key=${publicKey}\n`);
+    expect(banner).toContain(`  Agent inbox:    ${url}/inbox\n`);
   });
 });
 

@@ -112,7 +112,95 @@ const resourceSpecs = [
     () => ({ type: "call", subject: `Call ${++counter}` }),
     { completed: true },
   ),
+  resourceSecurity(
+    "widget/intents",
+    "intent_id",
+    "settings:manage",
+    "settings:manage",
+    () => ({ name: `Intent ${++counter}`, keywords: ["suite"], reply: "Suite reply" }),
+    { priority: 3 },
+  ),
+  resourceSecurity(
+    "service-status/components",
+    "component_id",
+    "settings:manage",
+    "settings:manage",
+    () => ({ name: `Component ${++counter}` }),
+    { status: "degraded" },
+  ),
 ];
+
+/** The agents' conversation endpoints; a record is a visitor's conversation started through the widget. */
+const conversationsSpec: DialectSecuritySpec = {
+  ...valethonSecurity,
+  name: "Valethon conversations",
+  routes: [
+    { method: "GET", path: `${VALETHON}/conversations`, permission: "conversations:read" },
+    { method: "GET", path: `${VALETHON}/conversations/{id}`, permission: "conversations:read" },
+    { method: "GET", path: `${VALETHON}/conversations/{id}/messages`, permission: "conversations:read" },
+    {
+      method: "POST",
+      path: `${VALETHON}/conversations/{id}/messages`,
+      permission: "conversations:write",
+      body: { text: "Suite reply" },
+    },
+    {
+      method: "POST",
+      path: `${VALETHON}/conversations/{id}/assign`,
+      permission: "conversations:write",
+      body: { assigned_to: null },
+    },
+    {
+      method: "POST",
+      path: `${VALETHON}/conversations/{id}/read`,
+      permission: "conversations:write",
+      body: { read: true },
+    },
+    {
+      method: "PUT",
+      path: `${VALETHON}/conversations/{id}/tags`,
+      permission: "conversations:write",
+      body: { tags: ["suite"] },
+    },
+    { method: "POST", path: `${VALETHON}/conversations/{id}/close`, permission: "conversations:write" },
+  ],
+  async createRecord(kit, key) {
+    const scope = key === kit.secretKey ? kit.scope : kit.other.scope;
+    const publicKey = await kit.newKey(scope, { type: "public_test" });
+    const visitor = `v_suite${++counter}`;
+    const init = await call(kit, "POST", `${VALETHON}/widget/init`, {
+      key: publicKey,
+      body: { visitor_id: visitor },
+    });
+    expect(init.statusCode).toBe(200);
+    const row = await kit.core.db
+      .selectFrom("conversations")
+      .select("seq")
+      .where("workspace_id", "=", scope.workspaceId)
+      .where("visitor_id", "=", visitor)
+      .executeTakeFirstOrThrow();
+    return String(row.seq);
+  },
+  async readRecord(kit, key, id) {
+    return (await call(kit, "GET", `${VALETHON}/conversations/${id}`, { key })).json;
+  },
+};
+
+/** Widget settings: one per workspace, so no record routes. */
+const widgetSettingsSpec: DialectSecuritySpec = {
+  ...valethonSecurity,
+  name: "Valethon widget settings",
+  routes: [
+    { method: "GET", path: `${VALETHON}/widget/settings`, permission: "settings:manage" },
+    {
+      method: "PUT",
+      path: `${VALETHON}/widget/settings`,
+      permission: "settings:manage",
+      body: { greeting: "Hi" },
+    },
+    { method: "GET", path: `${VALETHON}/service-status`, permission: "settings:manage" },
+  ],
+};
 
 for (const engine of ENGINES) {
   describe(`on ${engine}`, () => {
@@ -123,5 +211,7 @@ for (const engine of ENGINES) {
     afterAll(async () => kit?.close());
     securitySuite(valethonSecurity, () => kit);
     for (const spec of resourceSpecs) securitySuite(spec, () => kit);
+    securitySuite(conversationsSpec, () => kit);
+    securitySuite(widgetSettingsSpec, () => kit);
   });
 }

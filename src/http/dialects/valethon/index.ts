@@ -4,11 +4,14 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CoreError } from "../../../core/errors.js";
+import { isPublicKeyType } from "../../../core/keys/permissions.js";
 import { toProblem } from "../../errors.js";
-import { authenticate, authorize, type GuardDeps } from "../../guard.js";
+import { authenticate, authorize, type GuardDeps, limitVisitor } from "../../guard.js";
 import { activitiesRoutes } from "./activities.routes.js";
+import { chatBotRoutes } from "./chat-bot.routes.js";
 import { contactsRoutes } from "./contacts.routes.js";
 import type { ValethonApp, ValethonDeps } from "./context.js";
+import { conversationsRoutes } from "./conversations.routes.js";
 import { customFieldsRoutes } from "./custom-fields.routes.js";
 import { errorBody } from "./envelope.js";
 import { valethonError } from "./errors.js";
@@ -21,7 +24,10 @@ import { opportunitiesRoutes } from "./opportunities.routes.js";
 import { pipelinesRoutes } from "./pipelines.routes.js";
 import { prospectsRoutes } from "./prospects.routes.js";
 import { searchRoutes } from "./search.routes.js";
+import { serviceStatusRoutes } from "./service-status.routes.js";
 import { type WebhookRouteDeps, webhooksRoutes } from "./webhooks.routes.js";
+import { widgetRoutes } from "./widget.routes.js";
+import { applyWidgetCors } from "./widget-cors.js";
 
 export interface ValethonPluginOptions extends ValethonDeps, WebhookRouteDeps {
   readonly guard: GuardDeps;
@@ -37,6 +43,22 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown)
     .send(errorBody(code, message, request.id));
 }
 
+/** The presented key: the X-API-Key header, or the `key` query parameter on routes that allow it. */
+function presentedKey(request: FastifyRequest): string | undefined {
+  const header = request.headers["x-api-key"];
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value !== undefined || !request.routeOptions.config.keyInQuery) return value;
+  const key = (request.query as Record<string, unknown> | undefined)?.key;
+  return typeof key === "string" ? key : undefined;
+}
+
+/** Whom a widget request counts against: its session when it names one, else the client's address. */
+function visitorOf(request: FastifyRequest): string {
+  const field = (part: unknown) => (part as Record<string, unknown> | null | undefined)?.session_id;
+  const session = [field(request.body), field(request.query)].find((value) => typeof value === "string");
+  return typeof session === "string" && session.length <= 100 ? `session:${session}` : `ip:${request.ip}`;
+}
+
 export async function valethonPlugin(
   instance: FastifyInstance,
   options: ValethonPluginOptions,
@@ -44,9 +66,18 @@ export async function valethonPlugin(
   const app = instance as unknown as ValethonApp;
 
   app.addHook("onRequest", async (request, reply) => {
-    const header = request.headers["x-api-key"];
-    await authenticate(options.guard, request, reply, Array.isArray(header) ? header[0] : header);
+    const config = request.routeOptions.config;
+    if (config.preflight) return;
+    await authenticate(options.guard, request, reply, presentedKey(request));
     authorize(request);
+    if (config.widget) applyWidgetCors(request, reply);
+  });
+  // A public key's visitor is known from the session id, which may be in the body: counted once parsed.
+  app.addHook("preValidation", async (request, reply) => {
+    const principal = request.principal;
+    if (request.routeOptions.config.widget && principal && isPublicKeyType(principal.type)) {
+      await limitVisitor(options.guard, request, reply, visitorOf(request));
+    }
   });
 
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
@@ -71,4 +102,8 @@ export async function valethonPlugin(
   await searchRoutes(app, options);
   await webhooksRoutes(app, options);
   await eventsRoutes(app, options);
+  await widgetRoutes(app, options);
+  await chatBotRoutes(app, options);
+  await conversationsRoutes(app, options);
+  await serviceStatusRoutes(app, options);
 }
