@@ -98,6 +98,13 @@ export async function call(
     headers,
     ...(options.body === undefined ? {} : { payload: options.body as any }),
   });
+  return withJson(response);
+}
+
+export const VALETHON = "/admin/api/v1/crm";
+
+/** The response with its body parsed as JSON (undefined when it is not JSON). */
+export function withJson<T extends LightMyRequestResponse>(response: T): T & { json: any } {
   let json: any;
   try {
     json = response.json();
@@ -106,5 +113,3 @@ export async function call(
   }
   return Object.assign(response, { json });
 }
-
-export const VALETHON = "/admin/api/v1/crm";

@@ -3,7 +3,7 @@ import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { startWidgetSession, visitorMessage } from "../../src/core/conversations/widget-sessions.js";
 import type { Core, Scope } from "../../src/core/core.js";
 import { createUser, type User } from "../../src/core/users/users.service.js";
-import type { TestKit } from "./app.js";
+import { type TestKit, withJson } from "./app.js";
 
 export const AGENT_PASSWORD = "correct horse battery staple";
 
@@ -50,13 +50,7 @@ export async function inbox(
     headers,
     ...(options.body === undefined ? {} : { payload: options.body as any }),
   });
-  let json: any;
-  try {
-    json = response.json();
-  } catch {
-    json = undefined;
-  }
-  return Object.assign(response, { json });
+  return withJson(response);
 }
 
 export const cookieOf = (setCookie: string) => setCookie.split(";")[0]!;

@@ -65,6 +65,36 @@ const dummyPasswordHash = () => {
 };
 
 /** Checks the credentials and opens a session; the token is returned once and never stored. */
+/** The user and workspace columns both session queries select. */
+interface SessionUserRow {
+  userId: string;
+  seq: number | string;
+  username: string;
+  name: string;
+  email: string;
+  role: string;
+  workspaceId: string;
+  slug: string;
+  workspaceName: string;
+}
+
+function sessionOf(id: string, expiresAt: string, row: SessionUserRow): AgentSession {
+  return {
+    id,
+    expiresAt,
+    scope: { workspaceId: row.workspaceId, actor: row.userId },
+    user: {
+      id: row.userId,
+      number: Number(row.seq),
+      username: row.username,
+      name: row.name,
+      email: row.email,
+      role: row.role as AgentSession["user"]["role"],
+    },
+    workspace: { id: row.workspaceId, slug: row.slug, name: row.workspaceName },
+  };
+}
+
 export async function loginAgent(
   core: Core,
   input: AgentLogin,
@@ -118,20 +148,7 @@ export async function loginAgent(
   });
   return {
     token,
-    session: {
-      id,
-      expiresAt,
-      scope: { workspaceId: row.workspaceId, actor: row.userId },
-      user: {
-        id: row.userId,
-        number: Number(row.seq),
-        username: row.username,
-        name: row.name,
-        email: row.email,
-        role: row.role,
-      },
-      workspace: { id: row.workspaceId, slug: row.slug, name: row.workspaceName },
-    },
+    session: sessionOf(id, expiresAt, row),
   };
 }
 
@@ -189,20 +206,7 @@ export async function resolveAgentSession(
       .where("id", "=", row.id)
       .execute();
   }
-  return {
-    id: row.id,
-    expiresAt,
-    scope: { workspaceId: row.workspaceId, actor: row.userId },
-    user: {
-      id: row.userId,
-      number: Number(row.seq),
-      username: row.username,
-      name: row.name,
-      email: row.email,
-      role: row.role,
-    },
-    workspace: { id: row.workspaceId, slug: row.slug, name: row.workspaceName },
-  };
+  return sessionOf(row.id, expiresAt, row);
 }
 
 /** Logout: the token stops working at once, in every process. Returns the ended session's id. */

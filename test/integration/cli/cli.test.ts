@@ -2,51 +2,12 @@
  * The `kith` command as a real process (`node --import tsx src/cli/main.ts …`) over a SQLite file
  * in a temp folder. Spawns run one at a time; each costs about a second.
  */
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { neutralEnv } from "../../support/process-env.js";
-
-const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
-const SPAWN_TIMEOUT_MS = 30_000;
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function kith(args: string[], extraEnv: Record<string, string>): Run {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    cwd: ROOT,
-    env: { ...neutralEnv(), ...extraEnv },
-    encoding: "utf8",
-    timeout: SPAWN_TIMEOUT_MS,
-  });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Asserts a successful run that printed exactly one JSON document, and returns it. */
-function json(run: Run): any {
-  expect(run.status, run.stderr).toBe(0);
-  const lines = run.stdout.split("\n").filter((line) => line.trim() !== "");
-  expect(lines, run.stdout).toHaveLength(1);
-  return JSON.parse(lines[0]!);
-}
-
-/** Asserts a failed run: non-zero exit, nothing on stdout, a message on stderr. */
-function failure(run: Run): string {
-  expect(run.status, `stdout: ${run.stdout}`).not.toBe(0);
-  expect(run.status).not.toBeNull();
-  expect(run.stdout).toBe("");
-  expect(run.stderr.trim()).not.toBe("");
-  return run.stderr;
-}
+import { failure, json, kith } from "../../support/cli.js";
 
 const keysOf = (value: object) => Object.keys(value).sort();
 

@@ -2,54 +2,21 @@
  * `kith status` as a real process over each engine: set, list and remove service-status
  * components by name, and the widget's W4 showing what the CLI set.
  */
-import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
 import { createCore } from "../../../src/core/core.js";
 import { getServiceStatus } from "../../../src/core/service-status/service-status.service.js";
 import { getWorkspaceBySlug } from "../../../src/core/workspaces/workspaces.service.js";
 import { openDatabase } from "../../../src/db/database.js";
+import { failure, json, kith } from "../../support/cli.js";
 import { createTestDatabase, ENGINES, type TestDatabase } from "../../support/engines.js";
-import { neutralEnv } from "../../support/process-env.js";
 
-const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function kith(args: string[], databaseUrl: string): Run {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    cwd: ROOT,
-    env: { ...neutralEnv(), DATABASE_URL: databaseUrl },
-    encoding: "utf8",
-    timeout: 30_000,
-  });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function json(run: Run): any {
-  expect(run.status, run.stderr).toBe(0);
-  const lines = run.stdout.split("\n").filter((line) => line.trim() !== "");
-  expect(lines, run.stdout).toHaveLength(1);
-  return JSON.parse(lines[0]!);
-}
-
-function failure(run: Run): string {
-  expect(run.status).not.toBe(0);
-  expect(run.stdout).toBe("");
-  return run.stderr.trim();
-}
+const kithOn = (args: string[], databaseUrl: string) => kith(args, { DATABASE_URL: databaseUrl });
 
 for (const engine of ENGINES) {
   describe(`kith status (${engine})`, { timeout: 120_000 }, () => {
     let database: TestDatabase;
-    const run = (...args: string[]) => kith(args, database.url);
+    const run = (...args: string[]) => kithOn(args, database.url);
     beforeAll(() =>
       createTestDatabase(engine).then((created) => {
         database = created;

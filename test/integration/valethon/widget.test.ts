@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, startTestKit, type TestKit, VALETHON } from "../../support/app.js";
+import { call, startTestKit, type TestKit, VALETHON, withJson } from "../../support/app.js";
 import { ENGINES } from "../../support/engines.js";
 
 const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
@@ -35,13 +35,7 @@ async function widget(
     ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
     ...(options.body === undefined ? {} : { payload: options.body as any }),
   });
-  let json: any;
-  try {
-    json = response.json();
-  } catch {
-    json = undefined;
-  }
-  return Object.assign(response, { json });
+  return withJson(response);
 }
 
 function expectError(
