@@ -9,6 +9,7 @@ import type { Config } from "./config.js";
 import { ensureServerSecret } from "./core/settings.js";
 import { type Bootstrapped, bootstrapDefaultWorkspace } from "./core/workspaces/bootstrap.js";
 import { buildApp } from "./http/app.js";
+import { createEmailSender } from "./jobs/email-sender.js";
 import { startPruning } from "./jobs/pruning.js";
 import { createWebhookDispatcher, type WebhookDispatcher } from "./jobs/webhook-dispatcher.js";
 import { createLogger } from "./logger.js";
@@ -69,6 +70,11 @@ export async function startServer(
           logger: app.log,
         });
   dispatcher?.start();
+  // Outbound email goes with the worker too (same private-host policy as webhooks).
+  const emailSender = dispatcher
+    ? createEmailSender({ core, serverSecret, allowPrivate: config.webhookAllowPrivate, logger: app.log })
+    : null;
+  emailSender?.start();
   // Retention runs with the worker: events and delivery logs past KITH_EVENT_RETENTION_DAYS.
   const pruning = dispatcher
     ? startPruning(core, { retentionDays: config.eventRetentionDays, logger: app.log })
@@ -82,6 +88,7 @@ export async function startServer(
       clearInterval(flushTimer);
       // The dispatcher first: it finishes its sends in flight (each bounded by its timeout).
       await dispatcher?.stop();
+      await emailSender?.stop();
       await pruning?.stop();
       await app.close();
       await limiter.close();

@@ -25,6 +25,7 @@ import {
 import { startWorker } from "../jobs/worker.js";
 import { openRuntime, type Runtime } from "../runtime.js";
 import { startServer } from "../server.js";
+import { addEmailConnectionCommands } from "./email-connections.command.js";
 import { type Output, print, table } from "./output.js";
 
 class UsageError extends Error {}
@@ -120,13 +121,13 @@ export function buildProgram(): Command {
 
   program
     .command("worker")
-    .description("run only the background worker (webhook delivery) until SIGTERM/SIGINT")
+    .description("run only the background worker (webhook delivery, outbound email) until SIGTERM/SIGINT")
     .action(async (_options, command) => {
       const config = loadConfig();
       const worker = await startWorker(config, { handleSignals: true });
       const info = { worker: worker.dispatcher.workerId };
       if (output(command).json) process.stdout.write(`${JSON.stringify(info)}\n`);
-      else process.stdout.write(`Kith worker ${info.worker} is delivering webhooks\n`);
+      else process.stdout.write(`Kith worker ${info.worker} is delivering webhooks and outbound email\n`);
     });
 
   program
@@ -320,6 +321,8 @@ export function buildProgram(): Command {
       });
       print(output(command), { ...componentOf(removed), removed: true }, () => `removed ${removed.name}`);
     });
+
+  addEmailConnectionCommands(program, { withRuntime, output });
 
   program
     .command("demo")

@@ -6,6 +6,8 @@ import * as webhooks from "./migrations/2026-11-23-03-webhooks.js";
 import * as eventsFeed from "./migrations/2026-11-23-04-events-feed.js";
 import * as chat from "./migrations/2026-11-23-05-chat.js";
 import * as agentSessions from "./migrations/2026-11-23-06-agent-sessions.js";
+import * as email from "./migrations/2026-11-23-07-email.js";
+import * as marketingLists from "./migrations/2026-11-23-08-marketing-lists.js";
 
 const MIGRATIONS: Record<string, Migration> = {
   "2026-11-23-01-foundation": foundation,
@@ -14,6 +16,8 @@ const MIGRATIONS: Record<string, Migration> = {
   "2026-11-23-04-events-feed": eventsFeed,
   "2026-11-23-05-chat": chat,
   "2026-11-23-06-agent-sessions": agentSessions,
+  "2026-11-23-07-email": email,
+  "2026-11-23-08-marketing-lists": marketingLists,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -423,6 +423,71 @@ export interface ChatSettingsTable {
   updated_at: string;
 }
 
+export interface EmailConnectionTable {
+  id: string;
+  workspace_id: string;
+  seq: number;
+  channel: string;
+  name: string;
+  from_email: string;
+  from_name: string | null;
+  host: string;
+  port: number;
+  /** 1: TLS from the first byte; 0: plain, upgraded with STARTTLS when offered. */
+  secure: number;
+  username: string | null;
+  /** Sealed with the server secret (see core/email); never returned. */
+  password: string | null;
+  status: "active" | "disabled";
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface OutboundEmailTable {
+  id: string;
+  workspace_id: string;
+  seq: number;
+  connection_id: string;
+  lead_id: string | null;
+  contact_id: string | null;
+  to_email: string;
+  subject: string;
+  html: string;
+  text: string;
+  status: "queued" | "sending" | "sent" | "failed";
+  attempts: number;
+  next_attempt_at: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  last_error: string | null;
+  message_id: string | null;
+  activity_id: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
+/** Named sets of companies and contacts for campaigns. */
+export interface MarketingListTable {
+  id: string;
+  workspace_id: string;
+  seq: number;
+  name: string;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface MarketingListMemberTable {
+  workspace_id: string;
+  list_id: string;
+  member_type: "company" | "contact";
+  member_id: string;
+  added_at: string;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   settings: SettingTable;
@@ -452,6 +517,10 @@ export interface Database {
   service_components: ServiceComponentTable;
   chat_settings: ChatSettingsTable;
   agent_sessions: AgentSessionTable;
+  marketing_lists: MarketingListTable;
+  marketing_list_members: MarketingListMemberTable;
+  email_connections: EmailConnectionTable;
+  outbound_emails: OutboundEmailTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspaceTable>;

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Config } from "../config.js";
 import type { Core } from "../core/core.js";
+import { axiomaticPlugin } from "./dialects/axiomatic/index.js";
 import { valethonPlugin } from "./dialects/valethon/index.js";
 import { type DocumentedDialect, registerDocs } from "./docs.js";
 import { inboxPlugin } from "./inbox/index.js";
@@ -52,6 +53,14 @@ const DIALECT_DOCS: Record<string, Omit<DocumentedDialect, "prefix">> = {
       "Leads, contacts, prospects, opportunities, activities, notes and more. Authenticate with `X-API-Key: crm_…`. " +
       "Errors: `{success:false, error, code}`.",
   },
+  axiomatic: {
+    name: "axiomatic",
+    title: "Axiomatic CRM HTTP API (entity-scoped)",
+    description:
+      "Companies, contacts and company memberships of one entity (workspace). Authenticate with " +
+      "`Authorization: Bearer ak_…` (or `x-api-key`) and name the entity with `entityId` (query `entityId`/`entity_id`, " +
+      "header `x-entity-id`, or JSON body `entityId`, in that order). Errors: `{error}`.",
+  },
 };
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -92,6 +101,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const mounted: DocumentedDialect[] = [];
   const valethonPrefix = config.mounts.valethon;
   if (valethonPrefix !== null) mounted.push({ ...DIALECT_DOCS.valethon!, prefix: valethonPrefix });
+  const axiomaticPrefix = config.mounts.axiomatic;
+  if (axiomaticPrefix !== null) mounted.push({ ...DIALECT_DOCS.axiomatic!, prefix: axiomaticPrefix });
   await registerDocs(app, mounted);
 
   app.get("/healthz", { schema: { summary: "Liveness: the process answers" } }, async () => ({
@@ -132,6 +143,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     );
     // The website chat's script and demo page talk to the Valethon widget routes.
     await registerWidgetAssets(app, { valethonMount: valethonPrefix });
+  }
+
+  if (axiomaticPrefix !== null) {
+    await app.register(
+      async (instance) => {
+        instance.addHook("onRoute", (route) => {
+          route.config = { ...(route.config as object), dialect: "axiomatic" };
+        });
+        await axiomaticPlugin(instance, { core, guard });
+      },
+      { prefix: axiomaticPrefix },
+    );
   }
 
   // The agents' web inbox (page, JSON API and live stream), with its own cookie session.

@@ -3,7 +3,7 @@
  * in its own documented error body. Nothing of an unexpected error (stack, SQL, ids) leaves here.
  */
 import type { FastifyError } from "fastify";
-import { type CoreErrorCode, isCoreError } from "../core/errors.js";
+import { assertUnreachable, type CoreErrorCode, isCoreError } from "../core/errors.js";
 import { describeValidationError } from "./validation.js";
 
 export type ProblemCode = CoreErrorCode | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "SERVER_ERROR";
@@ -52,4 +52,31 @@ export function toProblem(error: unknown): Problem {
     return { code: "VALIDATION", field: "request", detail: "malformed request" };
   }
   return { code: "SERVER_ERROR", detail: "internal server error", unexpected: error };
+}
+
+/** The plain HTTP status of a problem, for the surfaces whose error body is just `{"error"}`. */
+export function httpStatusOf(code: ProblemCode): number {
+  switch (code) {
+    case "VALIDATION":
+      return 400;
+    case "UNAUTHENTICATED":
+      return 401;
+    case "FORBIDDEN":
+      return 403;
+    case "NOT_FOUND":
+      return 404;
+    case "DUPLICATE":
+    case "CONFLICT":
+      return 409;
+    case "PAYLOAD_TOO_LARGE":
+      return 413;
+    case "UNSUPPORTED_MEDIA_TYPE":
+      return 415;
+    case "RATE_LIMITED":
+      return 429;
+    case "SERVER_ERROR":
+      return 500;
+    default:
+      return assertUnreachable(code);
+  }
 }

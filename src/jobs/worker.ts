@@ -1,13 +1,14 @@
 /**
- * `kith worker`: the background jobs alone (today the webhook dispatcher), for scale-out next to
- * any number of `kith serve` processes. On SIGTERM/SIGINT it stops claiming, finishes the sends in
- * flight and closes the database.
+ * `kith worker`: the background jobs alone (the webhook dispatcher, the email sender and pruning),
+ * for scale-out next to any number of `kith serve` processes. On SIGTERM/SIGINT it stops claiming,
+ * finishes the sends in flight and closes the database.
  */
 import closeWithGrace from "close-with-grace";
 import type { Config } from "../config.js";
 import { ensureServerSecret } from "../core/settings.js";
 import { createLogger } from "../logger.js";
 import { openRuntime, type Runtime } from "../runtime.js";
+import { createEmailSender } from "./email-sender.js";
 import { startPruning } from "./pruning.js";
 import { createWebhookDispatcher, type WebhookDispatcher } from "./webhook-dispatcher.js";
 
@@ -32,6 +33,13 @@ export async function startWorker(
     logger,
   });
   dispatcher.start();
+  const emailSender = createEmailSender({
+    core: runtime.core,
+    serverSecret,
+    allowPrivate: config.webhookAllowPrivate,
+    logger,
+  });
+  emailSender.start();
   const pruning = startPruning(runtime.core, { retentionDays: config.eventRetentionDays, logger });
   logger.info({ worker: dispatcher.workerId }, "webhook worker started");
 
@@ -39,6 +47,7 @@ export async function startWorker(
   const close = () => {
     closing ??= (async () => {
       await dispatcher.stop();
+      await emailSender.stop();
       await pruning.stop();
       await runtime.close();
     })();

@@ -2,14 +2,14 @@
  * Activity queries. Every read starts from `liveActivities`, which applies the workspace filter
  * and hides deleted rows, so no query path here can reach another workspace's activities.
  */
-import type { Selectable } from "kysely";
+import { type Selectable, sql } from "kysely";
 import type { ActivityTable } from "../../db/schema.js";
 import type { Executor, Scope } from "../core.js";
 import { countLive } from "../counters.js";
 import type { UserSummary } from "../leads/lead.types.js";
 import { type EntityType, entityNumbers, numberOf } from "../shared/entity-refs.js";
 import { findUserSummaries } from "../users/user-refs.js";
-import type { Activity, ActivityRef, ActivityType, Page } from "./activity.types.js";
+import type { Activity, ActivityOrder, ActivityRef, ActivityType, Page } from "./activity.types.js";
 
 type ActivityRow = Selectable<ActivityTable>;
 
@@ -76,6 +76,7 @@ export async function queryActivities(
   scope: Scope,
   filter: ActivityFilter,
   page: { page: number; perPage: number },
+  order: ActivityOrder = "newest",
 ): Promise<Page<Activity>> {
   let query = liveActivities(db, scope.workspaceId);
   if (filter.type !== undefined) query = query.where("type", "=", filter.type);
@@ -91,12 +92,10 @@ export async function queryActivities(
     : await countLive(db, scope.workspaceId, "activities");
   const offset = (page.page - 1) * page.perPage;
   if (total <= offset) return { items: [], total };
-  const rows = await query
-    .selectAll("activities")
-    .orderBy("created_at", "desc")
-    .orderBy("seq", "desc")
-    .limit(page.perPage)
-    .offset(offset)
-    .execute();
+  const ordered =
+    order === "dueFirst"
+      ? query.orderBy(sql`due_at is null`).orderBy("due_at", "asc").orderBy("seq", "asc")
+      : query.orderBy("created_at", "desc").orderBy("seq", "desc");
+  const rows = await ordered.selectAll("activities").limit(page.perPage).offset(offset).execute();
   return { items: await toActivities(db, scope, rows), total };
 }

@@ -90,7 +90,7 @@ export async function getActivity(core: Core, scope: Scope, ref: ActivityRef): P
 }
 
 /**
- * A page of activities, newest first. A filter naming a user or record that does not exist
+ * A page of activities, newest first (or as `query.order` says). A filter naming a user or record that does not exist
  * matches nothing.
  */
 export async function listActivities(
@@ -121,6 +121,7 @@ export async function listActivities(
       completed: query.completed,
     },
     { page: query.page, perPage: query.perPage },
+    query.order,
   );
 }
 

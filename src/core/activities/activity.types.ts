@@ -63,6 +63,10 @@ export interface ActivityListQuery {
   entity?: EntityRef;
   assignee?: UserRef;
   completed?: boolean;
+  /** Default `newest`: newest first. `dueFirst`: earliest due date first (so overdue ones lead), undated last. */
+  order?: ActivityOrder;
 }
+
+export type ActivityOrder = "newest" | "dueFirst";
 
 export type { Page };

@@ -97,7 +97,15 @@ export async function queryCompanies(
   query: CompanyListQuery,
 ): Promise<Page<Company>> {
   let filtered = liveCompanies(db, scope.workspaceId);
-  if (query.status) filtered = filtered.where("companies.status", "=", query.status);
+  if (typeof query.status === "string") filtered = filtered.where("companies.status", "=", query.status);
+  else if (query.status?.length) filtered = filtered.where("companies.status", "in", [...query.status]);
+  if (query.relationship) filtered = filtered.where("companies.relationship", "=", query.relationship);
+  if (query.owner !== undefined) {
+    filtered =
+      query.owner === null
+        ? filtered.where("companies.owner_user_id", "is", null)
+        : filtered.where("companies.owner_user_id", "=", query.owner);
+  }
   if (query.industry) {
     filtered = filtered.where(
       sql<string>`lower(companies.industry)`,
@@ -110,7 +118,9 @@ export async function queryCompanies(
       sql<boolean>`companies.name_normalized like ${likePattern(query.search)} escape '\\'`,
     );
   }
-  const isFiltered = Boolean(query.status || query.industry || query.search);
+  const isFiltered =
+    Boolean(query.status || query.industry || query.search || query.relationship) ||
+    query.owner !== undefined;
   const total = isFiltered
     ? Number(
         (await filtered.select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirst())?.count ?? 0,

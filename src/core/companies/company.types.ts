@@ -60,7 +60,11 @@ export interface CompanyListQuery {
   perPage: number;
   /** Matches the name, case-insensitively, anywhere. */
   search?: string;
-  status?: CompanyStatus;
+  /** One status, or any of several. */
+  status?: CompanyStatus | readonly CompanyStatus[];
+  relationship?: CompanyRelationship;
+  /** Companies of this owner (a user id); null for companies nobody owns. */
+  owner?: string | null;
   /** Matches the industry exactly, case-insensitively. */
   industry?: string;
 }

@@ -111,7 +111,8 @@ async function setPrimaryMembership(
     .execute();
 }
 
-async function index(trx: Trx, scope: Scope, contact: Contact, at: string): Promise<void> {
+/** Refreshes the contact's search document (its subtitle shows the primary company). */
+export async function indexContact(trx: Trx, scope: Scope, contact: Contact, at: string): Promise<void> {
   await indexDocument(
     trx,
     scope.workspaceId,
@@ -189,7 +190,7 @@ export async function createContactIn(
   }
   const contact = (await findContact(trx, scope, { id }))!;
   await withCustomFields(trx, scope, [contact]);
-  await index(trx, scope, contact, at);
+  await indexContact(trx, scope, contact, at);
   await appendEvent(trx, scope, at, {
     type: "contact.created",
     entityType: "contact",
@@ -327,7 +328,7 @@ export async function updateContact(
       if (!sameCustomFields(before.customFields ?? {}, after.customFields ?? {})) {
         changes.customFields = { from: before.customFields, to: after.customFields };
       }
-      await index(trx, scope, after, at);
+      await indexContact(trx, scope, after, at);
       await appendEvent(trx, scope, at, {
         type: "contact.updated",
         entityType: "contact",

@@ -1,7 +1,6 @@
 /** Maps every problem to the inbox API's status and `{"error":"<field>: <message>"}` body. */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { assertUnreachable } from "../../core/errors.js";
-import { type Problem, toProblem } from "../errors.js";
+import { httpStatusOf, type Problem, toProblem } from "../errors.js";
 
 /** Core field names the inbox API spells differently; the rest only change case. */
 const FIELD_NAMES: Record<string, string> = {
@@ -14,30 +13,12 @@ const inboxField = (field: string) =>
   FIELD_NAMES[field] ?? field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 export function inboxError(problem: Problem): { status: number; message: string } {
-  const message = problem.field ? `${inboxField(problem.field)}: ${problem.detail}` : problem.detail;
-  switch (problem.code) {
-    case "VALIDATION":
-      return { status: 400, message };
-    case "PAYLOAD_TOO_LARGE":
-      return { status: 413, message };
-    case "UNSUPPORTED_MEDIA_TYPE":
-      return { status: 415, message };
-    case "UNAUTHENTICATED":
-      return { status: 401, message };
-    case "FORBIDDEN":
-      return { status: 403, message };
-    case "NOT_FOUND":
-      return { status: 404, message };
-    case "DUPLICATE":
-    case "CONFLICT":
-      return { status: 409, message };
-    case "RATE_LIMITED":
-      return { status: 429, message };
-    case "SERVER_ERROR":
-      return { status: 500, message: "internal server error" };
-    default:
-      return assertUnreachable(problem.code);
-  }
+  const status = httpStatusOf(problem.code);
+  if (status === 500) return { status, message: "internal server error" };
+  return {
+    status,
+    message: problem.field ? `${inboxField(problem.field)}: ${problem.detail}` : problem.detail,
+  };
 }
 
 export function sendInboxError(request: FastifyRequest, reply: FastifyReply, error: unknown) {

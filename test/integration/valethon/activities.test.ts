@@ -149,6 +149,7 @@ for (const engine of ENGINES) {
         success: true,
         data: {
           activity_id: 1,
+          uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
           type: "call",
           subject: "Discovery call",
           description: "Talked about pricing",

@@ -59,6 +59,7 @@ for (const engine of ENGINES) {
         success: true,
         data: {
           contact_id: 1,
+          uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
           first_name: "Jane",
           last_name: "Smith",
           email: "Jane@Company.com",
@@ -187,6 +188,7 @@ for (const engine of ENGINES) {
       expect(paged.json.pagination).toEqual({ page: 2, per_page: 2, total: 4, total_pages: 2 });
       expect(paged.json.data[0]).toEqual({
         contact_id: expect.any(Number),
+        uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
         first_name: expect.any(String),
         last_name: expect.any(String),
         email: expect.toBeOneOf([null, expect.any(String)]),

@@ -44,6 +44,7 @@ for (const engine of ENGINES) {
         success: true,
         data: {
           field_id: 1,
+          uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
           entity_type: "lead",
           field_key: "budget",
           label: "Budget",
@@ -164,6 +165,7 @@ for (const engine of ENGINES) {
         success: true,
         data: {
           field_id: 5,
+          uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
           entity_type: "lead",
           field_key: "tier",
           label: "Customer tier",

@@ -135,6 +135,7 @@ for (const engine of ENGINES) {
         success: true,
         data: {
           note_id: 1,
+          uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
           entity_type: "lead",
           entity_id: lead,
           content: "Prefers email",

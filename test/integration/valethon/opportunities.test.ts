@@ -93,6 +93,7 @@ for (const engine of ENGINES) {
         success: true,
         data: {
           opportunity_id: 1,
+          uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
           name: "Acme Corp - Managed Services",
           prospect_id: prospect.number,
           contact_id: contact.number,
@@ -473,6 +474,7 @@ for (const engine of ENGINES) {
       expect(Object.keys(first.json.data[0]).sort()).toEqual(
         [
           "opportunity_id",
+          "uuid",
           "name",
           "prospect_id",
           "contact_id",

@@ -48,7 +48,7 @@ for (const engine of ENGINES) {
         "Lost",
       ]);
       expect(Object.keys(pipeline.stages[0]).sort()).toEqual(
-        ["stage_id", "key", "name", "kind", "position", "probability", "color", "description"].sort(),
+        ["stage_id", "uuid", "key", "name", "kind", "position", "probability", "color", "description"].sort(),
       );
       expect(pipeline.stages[0]).toMatchObject({ stage_id: 1, name: "Discovery", color: expect.any(String) });
       const one = await req("GET", "/1", undefined, fresh.secretKey);

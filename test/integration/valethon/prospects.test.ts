@@ -59,6 +59,7 @@ for (const engine of ENGINES) {
         success: true,
         data: {
           prospect_id: 1,
+          uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
           name: "Acme IT Solutions",
           industry: "MSP",
           website: "https://acme-it.example",
@@ -125,6 +126,7 @@ for (const engine of ENGINES) {
       expect(search.json.data.map((p: any) => p.name)).toEqual(["Initrode", "Initech"]);
       expect(search.json.data[0]).toEqual({
         prospect_id: 4,
+        uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
         name: "Initrode",
         industry: "software",
         website: null,

@@ -40,6 +40,7 @@ for (const engine of ENGINES) {
         success: true,
         data: {
           webhook_id: expect.any(Number),
+          uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
           url: PUBLIC_URL,
           events: ["lead.created", "lead.converted", "opportunity.won"],
           active: true,
@@ -61,6 +62,7 @@ for (const engine of ENGINES) {
         data: [
           {
             webhook_id: id,
+            uuid: created.json.data.uuid,
             url: PUBLIC_URL,
             events: ["lead.created", "lead.converted", "opportunity.won"],
             active: true,

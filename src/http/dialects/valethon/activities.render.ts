@@ -14,6 +14,7 @@ export const toValethonEntityType = (type: EntityType): ValethonEntityType =>
 export function renderActivity(activity: Activity) {
   return {
     activity_id: activity.number,
+    uuid: activity.id,
     type: activity.type,
     subject: activity.subject,
     description: activity.description,

@@ -21,6 +21,7 @@ const DateTimeText = Type.String({
 
 export const ActivitySchema = Type.Object({
   activity_id: Type.Integer(),
+  uuid: Type.String({ description: "The record's UUID, the same in every dialect" }),
   type: Type.String(),
   subject: Type.String(),
   description: Nullable(Type.String()),

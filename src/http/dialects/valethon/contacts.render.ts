@@ -5,6 +5,7 @@ import { renderTime } from "./envelope.js";
 export function renderContact(contact: Contact) {
   return {
     contact_id: contact.number,
+    uuid: contact.id,
     first_name: contact.firstName,
     last_name: contact.lastName,
     email: contact.email,

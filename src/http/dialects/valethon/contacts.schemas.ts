@@ -7,6 +7,7 @@ import { ErrorSchema, IdParamsSchema, PageQuery, PaginationSchema } from "./comm
 
 export const ContactSchema = Type.Object({
   contact_id: Type.Integer(),
+  uuid: Type.String({ description: "The record's UUID, the same in every dialect" }),
   first_name: Nullable(Type.String()),
   last_name: Nullable(Type.String()),
   email: Nullable(Type.String()),

@@ -15,6 +15,7 @@ export const valethonEntityType = (core: CustomFieldEntityType): string =>
 export function renderCustomField(definition: CustomFieldDefinition) {
   return {
     field_id: definition.number,
+    uuid: definition.id,
     entity_type: valethonEntityType(definition.entityType),
     field_key: definition.key,
     label: definition.label,

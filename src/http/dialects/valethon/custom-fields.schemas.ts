@@ -12,6 +12,7 @@ const FieldTypeIn = StringEnum([...CUSTOM_FIELD_TYPES, "bool"], {
 
 export const CustomFieldSchema = Type.Object({
   field_id: Type.Integer(),
+  uuid: Type.String({ description: "The record's UUID, the same in every dialect" }),
   entity_type: Type.String(),
   field_key: Type.String(),
   label: Type.String(),

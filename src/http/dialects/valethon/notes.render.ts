@@ -10,6 +10,7 @@ import { renderTime } from "./envelope.js";
 export function renderNote(note: Note) {
   return {
     note_id: note.number,
+    uuid: note.id,
     entity_type: toValethonEntityType(note.entity.entityType),
     entity_id: note.entity.number,
     content: note.content,

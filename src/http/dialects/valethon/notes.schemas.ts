@@ -6,6 +6,7 @@ import { ErrorSchema, IdParamsSchema, PageQuery, PaginationSchema } from "./comm
 
 export const NoteSchema = Type.Object({
   note_id: Type.Integer(),
+  uuid: Type.String({ description: "The record's UUID, the same in every dialect" }),
   entity_type: Type.String(),
   entity_id: Type.Integer(),
   content: Type.String(),

@@ -11,6 +11,7 @@ import { renderOptionalTime, renderTime } from "./envelope.js";
 export function renderOpportunity(opportunity: Opportunity) {
   return {
     opportunity_id: opportunity.number,
+    uuid: opportunity.id,
     name: opportunity.name,
     prospect_id: opportunity.company?.number ?? null,
     contact_id: opportunity.contact?.number ?? null,

@@ -8,6 +8,7 @@ const Time = Type.String({ description: "ISO 8601 UTC" });
 
 export const OpportunitySchema = Type.Object({
   opportunity_id: Type.Integer(),
+  uuid: Type.String({ description: "The record's UUID, the same in every dialect" }),
   name: Type.String(),
   prospect_id: Nullable(Type.Integer()),
   contact_id: Nullable(Type.Integer()),

@@ -5,6 +5,7 @@ import { renderTime } from "./envelope.js";
 export function renderStage(stage: Stage) {
   return {
     stage_id: stage.number,
+    uuid: stage.id,
     key: stage.key,
     name: stage.name,
     kind: stage.kind,
@@ -18,6 +19,7 @@ export function renderStage(stage: Stage) {
 export function renderPipeline(pipeline: Pipeline) {
   return {
     pipeline_id: pipeline.number,
+    uuid: pipeline.id,
     key: pipeline.key,
     name: pipeline.name,
     is_default: pipeline.isDefault,

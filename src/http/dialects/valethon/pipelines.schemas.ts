@@ -13,6 +13,7 @@ const Key = Type.String({
 
 export const StageSchema = Type.Object({
   stage_id: Type.Integer(),
+  uuid: Type.String({ description: "The record's UUID, the same in every dialect" }),
   key: Type.String(),
   name: Type.String(),
   kind: StringEnum(STAGE_KINDS),
@@ -24,6 +25,7 @@ export const StageSchema = Type.Object({
 
 export const PipelineSchema = Type.Object({
   pipeline_id: Type.Integer(),
+  uuid: Type.String({ description: "The record's UUID, the same in every dialect" }),
   key: Type.String(),
   name: Type.String(),
   is_default: Type.Boolean(),

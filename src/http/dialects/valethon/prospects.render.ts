@@ -5,6 +5,7 @@ import { renderOptionalTime, renderTime } from "./envelope.js";
 export function renderProspect(company: Company) {
   return {
     prospect_id: company.number,
+    uuid: company.id,
     name: company.name,
     industry: company.industry,
     website: company.website,

@@ -9,6 +9,7 @@ export const PROSPECT_STATUSES = ["active", "inactive", "converted"] as const;
 
 export const ProspectSchema = Type.Object({
   prospect_id: Type.Integer(),
+  uuid: Type.String({ description: "The record's UUID, the same in every dialect" }),
   name: Type.String(),
   industry: Nullable(Type.String()),
   website: Nullable(Type.String()),

@@ -5,6 +5,7 @@ import { renderOptionalTime, renderTime } from "./envelope.js";
 export function renderWebhook(webhook: Webhook) {
   return {
     webhook_id: webhook.number,
+    uuid: webhook.id,
     url: webhook.url,
     events: webhook.events,
     active: webhook.active,
@@ -27,6 +28,7 @@ export function renderWebhookDetails(webhook: Webhook) {
 export function renderCreatedWebhook(webhook: WebhookWithSecret) {
   return {
     webhook_id: webhook.number,
+    uuid: webhook.id,
     url: webhook.url,
     events: webhook.events,
     active: webhook.active,

@@ -16,6 +16,7 @@ const NullableTime = Type.Union([Type.String(), Type.Null()]);
 
 export const WebhookSchema = Type.Object({
   webhook_id: Type.Integer(),
+  uuid: Type.String({ description: "The record's UUID, the same in every dialect" }),
   url: Type.String(),
   events: Type.Array(Type.String()),
   active: Type.Boolean(),
@@ -33,6 +34,7 @@ export const WebhookDetailsSchema = Type.Object({
 
 export const CreatedWebhookSchema = Type.Object({
   webhook_id: Type.Integer(),
+  uuid: Type.String({ description: "The record's UUID, the same in every dialect" }),
   url: Type.String(),
   events: Type.Array(Type.String()),
   active: Type.Boolean(),

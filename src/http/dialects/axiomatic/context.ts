@@ -1,0 +1,71 @@
+/** What the Axiomatic routes share: the typed app, the caller's scope, the entity check. */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyRequest,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from "fastify";
+import type { Core, Scope } from "../../../core/core.js";
+import { CoreError, validationError } from "../../../core/errors.js";
+
+export type AxiomaticApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface AxiomaticDeps {
+  readonly core: Core;
+}
+
+export function scopeOf(request: FastifyRequest): Scope {
+  const principal = request.principal;
+  if (!principal) throw new CoreError("UNAUTHENTICATED", "a valid API key is required");
+  return { workspaceId: principal.workspaceId, actor: principal.keyId };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+
+/**
+ * The entity the request names, from the first source that carries one, in the documented
+ * order: query `entityId`, query `entity_id`, header `x-entity-id`, JSON body `entityId`.
+ */
+export function presentedEntityId(request: FastifyRequest): unknown {
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  const body = request.body;
+  const bodyEntity =
+    body !== null && typeof body === "object" && !Array.isArray(body)
+      ? (body as Record<string, unknown>).entityId
+      : undefined;
+  return [
+    first(query.entityId),
+    first(query.entity_id),
+    first(request.headers["x-entity-id"]),
+    bodyEntity,
+  ].find((value) => value !== undefined);
+}
+
+/**
+ * Every Axiomatic request names its entity, and it must be the key's workspace: a key is scoped
+ * to one entity, so naming another is refused rather than silently ignored.
+ */
+export function checkEntity(request: FastifyRequest): void {
+  const given = presentedEntityId(request);
+  if (given === undefined || given === "") {
+    throw validationError(
+      "entityId",
+      "is required (query entityId or entity_id, header x-entity-id, or JSON body entityId)",
+    );
+  }
+  if (typeof given !== "string" || !UUID.test(given)) throw validationError("entityId", "must be a UUID");
+  if (given.toLowerCase() !== scopeOf(request).workspaceId.toLowerCase()) {
+    throw new CoreError("FORBIDDEN", "does not match the API key's entity", "entityId");
+  }
+}

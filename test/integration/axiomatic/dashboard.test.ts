@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLead } from "../../../src/core/leads/leads.service.js";
+import { createOpportunity } from "../../../src/core/opportunities/opportunities.service.js";
+import { startTestKit, type TestKit } from "../../support/app.js";
+import { axiomatic } from "../../support/axiomatic.js";
+import { ENGINES } from "../../support/engines.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+for (const engine of ENGINES) {
+  describe(`Axiomatic dashboard (${engine})`, () => {
+    let kit: TestKit;
+    beforeAll(async () => {
+      kit = await startTestKit(engine);
+    });
+    afterAll(async () => kit?.close());
+
+    it("answers the entity's figures in camelCase, with UUIDs and major units", async () => {
+      await createLead(kit.core, kit.scope, { firstName: "Lea", email: "lea@example.com" });
+      await createOpportunity(kit.core, kit.scope, {
+        name: "Big deal",
+        stage: "proposal",
+        value: 2000.5,
+        currency: "USD",
+      });
+      await createOpportunity(kit.core, kit.scope, {
+        name: "Small deal",
+        stage: "discovery",
+        value: 100,
+        currency: "USD",
+      });
+      const overdue = new Date(Date.now() - 2 * 86_400_000).toISOString();
+      const task = await axiomatic(kit, "POST", "/activities", {
+        body: { type: "task", subject: "Call back", dueDate: overdue },
+      });
+      expect(task.statusCode).toBe(201);
+
+      const response = await axiomatic(kit, "GET", "/dashboard");
+      expect(response.statusCode, response.body).toBe(200);
+      const dashboard = response.json;
+      expect(Object.keys(dashboard)).toEqual([
+        "period",
+        "leads",
+        "pipeline",
+        "stages",
+        "openPipeline",
+        "wonThisMonth",
+        "lostThisMonth",
+        "tasks",
+        "activitiesLast7Days",
+      ]);
+      expect(dashboard.period).toEqual({
+        now: expect.stringMatching(TIME),
+        monthStart: expect.stringMatching(TIME),
+        todayStart: expect.stringMatching(TIME),
+        weekStart: expect.stringMatching(TIME),
+      });
+      expect(dashboard.leads).toEqual({ total: 1 });
+      expect(dashboard.pipeline).toEqual({
+        id: expect.stringMatching(UUID),
+        key: "sales",
+        name: expect.any(String),
+      });
+      const proposal = dashboard.stages.find((stage: { key: string }) => stage.key === "proposal");
+      expect(proposal).toEqual({
+        id: expect.stringMatching(UUID),
+        key: "proposal",
+        name: expect.any(String),
+        kind: "open",
+        probability: expect.any(Number),
+        count: 1,
+        value: { USD: 2000.5 },
+      });
+      expect(dashboard.openPipeline).toMatchObject({ count: 2, value: { USD: 2100.5 } });
+      expect(dashboard.wonThisMonth).toEqual({ count: 0, value: {} });
+      expect(dashboard.tasks).toEqual({ dueToday: 0, overdue: 1 });
+      expect(dashboard.activitiesLast7Days).toBe(1);
+    });
+
+    it("shows another workspace nothing of this one", async () => {
+      const theirs = await axiomatic(kit, "GET", "/dashboard", {
+        key: kit.other.secretKey,
+        entityId: kit.other.workspace.id,
+      });
+      expect(theirs.statusCode).toBe(200);
+      expect(theirs.json).toMatchObject({
+        leads: { total: 0 },
+        openPipeline: { count: 0, value: {} },
+        tasks: { dueToday: 0, overdue: 0 },
+        activitiesLast7Days: 0,
+      });
+    });
+
+    it("refuses another entity, a missing entity and a key without leads:read", async () => {
+      const mismatch = await axiomatic(kit, "GET", "/dashboard", { entityId: kit.other.workspace.id });
+      expect(mismatch.statusCode).toBe(403);
+      expect(mismatch.json).toEqual({ error: "entityId: does not match the API key's entity" });
+      const missing = await axiomatic(kit, "GET", "/dashboard", { entityId: null });
+      expect(missing.statusCode).toBe(400);
+      expect(missing.json.error).toMatch(/^entityId: is required/);
+      const contactsOnly = await kit.newKey(kit.scope, {
+        type: "secret",
+        scopes: ["contacts:read"],
+        rateLimit: 100_000,
+      });
+      const refused = await axiomatic(kit, "GET", "/dashboard", { key: contactsOnly });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json).toEqual({ error: "this key lacks the leads:read permission" });
+      expect((await axiomatic(kit, "GET", "/dashboard/extra")).statusCode).toBe(404);
+    });
+  });
+}
