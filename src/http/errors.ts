@@ -2,8 +2,8 @@
  * Sorts whatever a request failed with into a closed set of problems that every dialect renders
  * in its own documented error body. Nothing of an unexpected error (stack, SQL, ids) leaves here.
  */
-import type { FastifyError } from "fastify";
-import { assertUnreachable, type CoreErrorCode, isCoreError } from "../core/errors.js";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { assertUnreachable, CoreError, type CoreErrorCode, isCoreError } from "../core/errors.js";
 import { describeValidationError } from "./validation.js";
 
 export type ProblemCode = CoreErrorCode | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "SERVER_ERROR";
@@ -79,4 +79,18 @@ export function httpStatusOf(code: ProblemCode): number {
     default:
       return assertUnreachable(code);
   }
+}
+
+type SendError = (request: FastifyRequest, reply: FastifyReply, error: unknown) => unknown;
+
+/** A dialect's failures and unknown paths both answered by its own error renderer. */
+export function answerErrorsWith(app: FastifyInstance, sendError: SendError): void {
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      request,
+      reply,
+      new CoreError("NOT_FOUND", `no endpoint ${request.method} ${request.url.split("?")[0]}`),
+    ),
+  );
 }

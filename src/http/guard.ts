@@ -4,6 +4,7 @@
  * dialect's error handler in its own documented shape.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Scope } from "../core/core.js";
 import { CoreError } from "../core/errors.js";
 import type { KeyPrincipal } from "../core/keys/key-verifier.js";
 import type { Permission } from "../core/keys/permissions.js";
@@ -108,4 +109,11 @@ export function authorize(request: FastifyRequest): void {
   if (config.permission && !principal.permissions.has(config.permission)) {
     throw new CoreError("FORBIDDEN", `this key lacks the ${config.permission} permission`);
   }
+}
+
+/** The scope a dialect's route acts in: the authenticated key's workspace, the key as actor. */
+export function scopeOf(request: FastifyRequest): Scope {
+  const principal = request.principal;
+  if (!principal) throw unauthenticated();
+  return { workspaceId: principal.workspaceId, actor: principal.keyId };
 }

@@ -1,4 +1,12 @@
 /** Small TypeBox helpers shared by the dialects' schemas. */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from "fastify";
 import { type Static, type TSchema, Type } from "typebox";
 
 /** `T | null` as one JSON Schema type list, which gives clearer errors than anyOf. */
@@ -20,3 +28,12 @@ export function StringEnum<const T extends readonly string[]>(
 export function FreeObject(options: { description?: string } = {}) {
   return Type.Unsafe<Record<string, unknown>>({ type: "object", additionalProperties: true, ...options });
 }
+
+/** A Fastify instance whose routes are typed by their TypeBox schemas (every dialect's app). */
+export type TypeBoxApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;

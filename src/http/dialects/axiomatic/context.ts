@@ -1,33 +1,17 @@
 /** What the Axiomatic routes share: the typed app, the caller's scope, the entity check. */
-import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type {
-  FastifyBaseLogger,
-  FastifyInstance,
-  FastifyRequest,
-  RawReplyDefaultExpression,
-  RawRequestDefaultExpression,
-  RawServerDefault,
-} from "fastify";
-import type { Core, Scope } from "../../../core/core.js";
+import type { FastifyRequest } from "fastify";
+import type { Core } from "../../../core/core.js";
 import { CoreError, validationError } from "../../../core/errors.js";
+import { scopeOf } from "../../guard.js";
+import type { TypeBoxApp } from "../../schema-helpers.js";
 
-export type AxiomaticApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
+export type AxiomaticApp = TypeBoxApp;
 
 export interface AxiomaticDeps {
   readonly core: Core;
 }
 
-export function scopeOf(request: FastifyRequest): Scope {
-  const principal = request.principal;
-  if (!principal) throw new CoreError("UNAUTHENTICATED", "a valid API key is required");
-  return { workspaceId: principal.workspaceId, actor: principal.keyId };
-}
+export { scopeOf };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

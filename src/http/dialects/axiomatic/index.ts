@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CoreError } from "../../../core/errors.js";
 import { isPublicKeyType } from "../../../core/keys/permissions.js";
-import { toProblem } from "../../errors.js";
+import { answerErrorsWith, toProblem } from "../../errors.js";
 import { authenticate, authorize, type GuardDeps } from "../../guard.js";
 import { activitiesRoutes } from "./activities.routes.js";
 import { companiesRoutes } from "./companies.routes.js";
@@ -58,14 +58,7 @@ export async function axiomaticPlugin(
     if (!request.is404) checkEntity(request);
   });
 
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
-      request,
-      reply,
-      new CoreError("NOT_FOUND", `no endpoint ${request.method} ${request.url.split("?")[0]}`),
-    ),
-  );
+  answerErrorsWith(app, sendError);
 
   await companiesRoutes(app, options);
   await contactsRoutes(app, options);

@@ -1,33 +1,15 @@
 /** What the Valethon routes share: the typed app, the caller's scope, query-value parsing. */
-import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type {
-  FastifyBaseLogger,
-  FastifyInstance,
-  FastifyRequest,
-  RawReplyDefaultExpression,
-  RawRequestDefaultExpression,
-  RawServerDefault,
-} from "fastify";
-import type { Core, Scope } from "../../../core/core.js";
-import { CoreError, validationError } from "../../../core/errors.js";
+import type { Core } from "../../../core/core.js";
+import { validationError } from "../../../core/errors.js";
+import type { TypeBoxApp } from "../../schema-helpers.js";
 
-export type ValethonApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
+export type ValethonApp = TypeBoxApp;
 
 export interface ValethonDeps {
   readonly core: Core;
 }
 
-export function scopeOf(request: FastifyRequest): Scope {
-  const principal = request.principal;
-  if (!principal) throw new CoreError("UNAUTHENTICATED", "a valid API key is required");
-  return { workspaceId: principal.workspaceId, actor: principal.keyId };
-}
+export { scopeOf } from "../../guard.js";
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;

@@ -3,9 +3,8 @@
  * credential (`X-API-Key`), error body, not-found answer and OpenAPI document.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { CoreError } from "../../../core/errors.js";
 import { isPublicKeyType } from "../../../core/keys/permissions.js";
-import { toProblem } from "../../errors.js";
+import { answerErrorsWith, toProblem } from "../../errors.js";
 import { authenticate, authorize, type GuardDeps, limitVisitor } from "../../guard.js";
 import { activitiesRoutes } from "./activities.routes.js";
 import { chatBotRoutes } from "./chat-bot.routes.js";
@@ -84,14 +83,7 @@ export async function valethonPlugin(
     }
   });
 
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
-      request,
-      reply,
-      new CoreError("NOT_FOUND", `no endpoint ${request.method} ${request.url.split("?")[0]}`),
-    ),
-  );
+  answerErrorsWith(app, sendError);
 
   await leadsRoutes(app, options);
   await activitiesRoutes(app, options);
