@@ -204,6 +204,9 @@ for (const engine of ENGINES) {
       expect(unknown.status).toBe(404);
       const noKey = await fetch(`${base}/widget/stream?session_id=${sessionId}`);
       expect(noKey.status).toBe(401);
+      // A secret key never travels in a URL: in the query string it counts as no key.
+      const secretInUrl = await fetch(`${base}/widget/stream?session_id=${sessionId}&key=${kit.secretKey}`);
+      expect(secretInUrl.status).toBe(401);
     });
   });
 }

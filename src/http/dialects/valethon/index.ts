@@ -46,14 +46,20 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown)
     .send(errorBody(code, message, request.id));
 }
 
-/** The presented key: the X-API-Key header, or the `key` query parameter on routes that allow it. */
+/**
+ * The presented key: the X-API-Key header, or the `key` query parameter on routes that allow it
+ * (EventSource cannot send headers). Only a public key may travel in a URL: a secret key there
+ * would end up in browser histories and proxy logs, so it is treated as no key at all.
+ */
 function presentedKey(request: FastifyRequest): string | undefined {
   const header = request.headers["x-api-key"];
   const value = Array.isArray(header) ? header[0] : header;
   if (value !== undefined || !request.routeOptions.config.keyInQuery) return value;
   const key = (request.query as Record<string, unknown> | undefined)?.key;
-  return typeof key === "string" ? key : undefined;
+  return typeof key === "string" && PUBLIC_KEY_PREFIX.test(key) ? key : undefined;
 }
+
+const PUBLIC_KEY_PREFIX = /^pk_(live|test)_/;
 
 /** Whom a widget request counts against: its session when it names one, else the client's address. */
 function visitorOf(request: FastifyRequest): string {
