@@ -407,17 +407,21 @@ async function disableWebhookIn(
   });
 }
 
+/** The columns of a pending delivery that will not be sent: no next attempt, no claim. */
+const cancelled = (at: string) =>
+  ({
+    status: "cancelled",
+    next_attempt_at: null,
+    claimed_by: null,
+    claimed_until: null,
+    updated_at: at,
+  }) as const;
+
 /** Cancels a webhook's pending deliveries (it was disabled or deleted). */
 export async function cancelPendingIn(trx: Trx, webhookId: string, at: string): Promise<void> {
   await trx
     .updateTable("webhook_deliveries")
-    .set({
-      status: "cancelled",
-      next_attempt_at: null,
-      claimed_by: null,
-      claimed_until: null,
-      updated_at: at,
-    })
+    .set(cancelled(at))
     .where("webhook_id", "=", webhookId)
     .where("status", "=", "pending")
     .execute();
@@ -428,13 +432,7 @@ export async function cancelDelivery(core: Core, deliveryId: string): Promise<vo
   const at = core.clock.now().toISOString();
   await core.db
     .updateTable("webhook_deliveries")
-    .set({
-      status: "cancelled",
-      next_attempt_at: null,
-      claimed_by: null,
-      claimed_until: null,
-      updated_at: at,
-    })
+    .set(cancelled(at))
     .where("id", "=", deliveryId)
     .where("status", "=", "pending")
     .execute();
