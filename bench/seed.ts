@@ -16,6 +16,8 @@ import type { Core, Scope } from "../src/core/core.js";
 import { newId } from "../src/core/ids.js";
 import type { Lead, LeadStatus } from "../src/core/leads/lead.types.js";
 import { getLead, listLeads } from "../src/core/leads/leads.service.js";
+import { ensureDefaultPipeline } from "../src/core/pipelines/default-pipeline.js";
+import { findDefaultPipeline } from "../src/core/pipelines/pipelines.repository.js";
 import type { EventTable, NewLeadRow } from "../src/db/schema.js";
 
 const FIRST_NAMES = [
@@ -35,7 +37,7 @@ const COMPANIES = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "W
 const SOURCES = ["website", "referral", "ads", "event", "partner", null];
 const STATUSES: LeadStatus[] = ["new", "new", "new", "contacted", "qualified", "unqualified", "converted"];
 
-/** Rows per INSERT: 20 lead columns × 400 stays well under SQLite's bound-parameter limit. */
+/** Rows per INSERT: 27 lead columns × 400 stays well under SQLite's bound-parameter limit. */
 const CHUNK = 400;
 
 const pick = <T>(list: readonly T[], index: number): T => list[index % list.length]!;
@@ -43,6 +45,9 @@ const pick = <T>(list: readonly T[], index: number): T => list[index % list.leng
 export async function seedLeads(core: Core, scope: Scope, count: number, tag: string): Promise<void> {
   // One lead a minute up to now, so `created_at` order matches number order, as it would in real use.
   const start = core.clock.now().getTime() - count * 60_000;
+  // Cards spread over every stage of the default pipeline, most with a value.
+  await ensureDefaultPipeline(core, scope);
+  const stages = (await findDefaultPipeline(core.db, scope))!.stages;
   await core.db.transaction().execute(async (trx) => {
     for (let from = 1; from <= count; from += CHUNK) {
       const leads: NewLeadRow[] = [];
@@ -64,6 +69,13 @@ export async function seedLeads(core: Core, scope: Scope, count: number, tag: st
           rawPayload: null,
           score: seq % 101,
           assignee: null,
+          title: `Deal ${seq}`,
+          stageId: pick(stages, seq * 13).id,
+          stageChangedAt: at,
+          valueMinor: seq % 3 === 0 ? null : (seq % 50) * 10_000,
+          currency: seq % 3 === 0 ? null : "USD",
+          companyId: null,
+          contactId: null,
           createdAt: at,
           updatedAt: at,
         };
@@ -83,6 +95,13 @@ export async function seedLeads(core: Core, scope: Scope, count: number, tag: st
           raw_payload: null,
           score: record.score,
           assigned_user_id: null,
+          title: record.title,
+          stage_id: record.stageId,
+          stage_changed_at: at,
+          value_minor: record.valueMinor,
+          currency: record.currency,
+          company_id: null,
+          contact_id: null,
           custom_fields: null,
           created_at: at,
           updated_at: at,

@@ -8,6 +8,7 @@ import * as chat from "./migrations/2026-11-23-05-chat.js";
 import * as agentSessions from "./migrations/2026-11-23-06-agent-sessions.js";
 import * as email from "./migrations/2026-11-23-07-email.js";
 import * as marketingLists from "./migrations/2026-11-23-08-marketing-lists.js";
+import * as leadPipeline from "./migrations/2026-11-23-09-lead-pipeline.js";
 
 const MIGRATIONS: Record<string, Migration> = {
   "2026-11-23-01-foundation": foundation,
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "2026-11-23-06-agent-sessions": agentSessions,
   "2026-11-23-07-email": email,
   "2026-11-23-08-marketing-lists": marketingLists,
+  "2026-11-23-09-lead-pipeline": leadPipeline,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -85,9 +85,30 @@ export interface LeadTable {
   converted_company_id: Generated<string | null>;
   converted_opportunity_id: Generated<string | null>;
   converted_at: Generated<string | null>;
+  /** The pipeline card's fields (migration 09); null on leads that are not on the board. */
+  title: Generated<string | null>;
+  stage_id: Generated<string | null>;
+  stage_changed_at: Generated<string | null>;
+  value_minor: Generated<number | null>;
+  currency: Generated<string | null>;
+  company_id: Generated<string | null>;
+  contact_id: Generated<string | null>;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+}
+
+/** One move of a lead from a stage to another (migration 09); read by lead timelines. */
+export interface LeadStageMoveTable {
+  id: string;
+  workspace_id: string;
+  lead_id: string;
+  from_stage_id: string | null;
+  from_stage_name: string | null;
+  to_stage_id: string;
+  to_stage_name: string;
+  actor: string | null;
+  moved_at: string;
 }
 
 /** Columns every numbered, soft-deleted CRM record has. */
@@ -495,6 +516,7 @@ export interface Database {
   api_keys: ApiKeyTable;
   counters: CounterTable;
   leads: LeadTable;
+  lead_stage_moves: LeadStageMoveTable;
   events: EventTable;
   companies: CompanyTable;
   contacts: ContactTable;

@@ -1,8 +1,9 @@
 /** Field rules of a lead, applied to every write whatever dialect it came through. */
 import { checkCustomFieldsShape } from "../custom-fields/custom-field-values.js";
 import { validationError } from "../errors.js";
+import { checkCurrency, toMinor } from "../shared/money.js";
 import { normaliseEmail, normalisePhone, normaliseText } from "../shared/validate.js";
-import { LEAD_LIMITS, LEAD_STATUSES, type LeadInput } from "./lead.types.js";
+import { LEAD_LIMITS, LEAD_STATUSES, type LeadInput, type LeadStageRef } from "./lead.types.js";
 
 /** Normalises and checks the given fields (absent ones stay absent). */
 export function checkLeadInput(input: LeadInput): LeadInput {
@@ -37,6 +38,25 @@ export function checkLeadInput(input: LeadInput): LeadInput {
       throw validationError("rawPayload", `must be at most ${LEAD_LIMITS.rawPayloadBytes} bytes of JSON`);
     }
   }
+  out.title = normaliseText("title", input.title, LEAD_LIMITS.title);
+  if (input.value !== undefined && input.value !== null) toMinor("value", input.value);
+  if (input.currency !== undefined) out.currency = checkCurrency("currency", input.currency);
+  checkRecordRef("company", input.company);
+  checkRecordRef("contact", input.contact);
+  if (input.stage !== undefined) checkStageRef(input.stage);
   checkCustomFieldsShape(input.customFields);
   return out;
+}
+
+function checkRecordRef(field: string, ref: { id: string } | null | undefined): void {
+  if (ref === undefined || ref === null) return;
+  if (typeof ref !== "object" || typeof ref.id !== "string" || ref.id.length === 0) {
+    throw validationError(`${field}Id`, "must be an id");
+  }
+}
+
+function checkStageRef(ref: LeadStageRef): void {
+  const value = ref && typeof ref === "object" ? Object.values(ref)[0] : undefined;
+  if (typeof value !== "string" || value.trim().length === 0)
+    throw validationError("stage", "must name a stage");
 }

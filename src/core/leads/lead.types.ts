@@ -23,6 +23,7 @@ export const LEAD_LIMITS = {
   source: 100,
   formType: 100,
   rawPayloadBytes: 64 * 1024,
+  title: 200,
   scoreMin: 0,
   scoreMax: 100,
 } as const;
@@ -47,6 +48,16 @@ export interface Lead {
   rawPayload: Record<string, unknown> | null;
   score: number | null;
   assignee: UserSummary | null;
+  /** The pipeline card: what the deal is called, where it stands, what it is worth, with whom. */
+  title: string | null;
+  /** A stage of the workspace's default pipeline; null only on leads from before stages. */
+  stageId: string | null;
+  stageChangedAt: string | null;
+  /** Minor units (cents) of `currency`, or null when no value is known. */
+  valueMinor: number | null;
+  currency: string | null;
+  companyId: string | null;
+  contactId: string | null;
   /**
    * Values of the workspace's current lead custom fields, keyed by field key. Every function of
    * leads.service sets it (the repository's rows leave it out).
@@ -58,6 +69,9 @@ export interface Lead {
 
 /** How a caller names a workspace user: by number (Valethon), id (UUID) or username (Epixel). */
 export type UserRef = { number: number } | { id: string } | { username: string };
+
+/** How a caller names a stage of the default pipeline for a lead: its UUID, key or name. */
+export type LeadStageRef = { id: string } | { key: string } | { name: string };
 
 /** How a caller names a lead: by its per-workspace number or its UUID. */
 export type LeadRef = { number: number } | { id: string };
@@ -75,6 +89,14 @@ export interface LeadInput {
   rawPayload?: Record<string, unknown> | null;
   score?: number | null;
   assignee?: UserRef | null;
+  title?: string | null;
+  /** A stage of the default pipeline; absent on create means its first open stage. */
+  stage?: LeadStageRef;
+  /** Major units; stored as minor units. */
+  value?: number | null;
+  currency?: string;
+  company?: { id: string } | null;
+  contact?: { id: string } | null;
   /** Custom-field values to set (null removes one); absent keys stay as they are. */
   customFields?: Record<string, unknown>;
 }
@@ -89,6 +111,10 @@ export interface LeadListQuery {
   search?: string;
   createdAfter?: string;
   createdBefore?: string;
+  /** A stage by UUID, key or name (names compare case-insensitively); no such stage matches nothing. */
+  stage?: LeadStageRef;
+  companyId?: string;
+  contactId?: string;
   sort: LeadSortField;
   order: "asc" | "desc";
 }

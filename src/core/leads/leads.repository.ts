@@ -36,6 +36,13 @@ const LEAD_COLUMNS = [
   "leads.raw_payload",
   "leads.score",
   "leads.assigned_user_id",
+  "leads.title",
+  "leads.stage_id",
+  "leads.stage_changed_at",
+  "leads.value_minor",
+  "leads.currency",
+  "leads.company_id",
+  "leads.contact_id",
   "leads.created_at",
   "leads.updated_at",
   "leads.custom_fields",
@@ -71,6 +78,13 @@ function toLead(row: LeadSelection, assignees: ReadonlyMap<string, UserSummary>)
     rawPayload: row.raw_payload === null ? null : JSON.parse(row.raw_payload),
     score: row.score === null ? null : Number(row.score),
     assignee: row.assigned_user_id === null ? null : (assignees.get(row.assigned_user_id) ?? null),
+    title: row.title,
+    stageId: row.stage_id,
+    stageChangedAt: row.stage_changed_at,
+    valueMinor: row.value_minor === null ? null : Number(row.value_minor),
+    currency: row.currency,
+    companyId: row.company_id,
+    contactId: row.contact_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     // Everything stored; the service shows only the values of currently defined fields.
@@ -111,6 +125,10 @@ interface LeadFilterParams {
   assigneeId?: string;
   createdAfter?: string;
   createdBefore?: string;
+  /** "" for a stage that does not exist: it matches nothing rather than everything. */
+  stageId?: string;
+  companyId?: string;
+  contactId?: string;
   /** The search index's query for the `search` text (see matchExpression). */
   match?: string;
 }
@@ -124,6 +142,9 @@ function filteredLeads(db: Executor, p: LeadFilterParams, shape: LeadListShape) 
   if (shape.assigneeId) query = query.where("leads.assigned_user_id", "=", p.assigneeId!);
   if (shape.createdAfter) query = query.where("leads.created_at", ">=", p.createdAfter!);
   if (shape.createdBefore) query = query.where("leads.created_at", "<", p.createdBefore!);
+  if (shape.stageId) query = query.where("leads.stage_id", "=", p.stageId!);
+  if (shape.companyId) query = query.where("leads.company_id", "=", p.companyId!);
+  if (shape.contactId) query = query.where("leads.contact_id", "=", p.contactId!);
   if (shape.match) {
     query = query.where("leads.id", "in", newestMatchingIds(engineOf(db), p.workspaceId, "lead", p.match!));
   }
@@ -152,6 +173,7 @@ export async function queryLeads(
   scope: Scope,
   query: LeadListQuery,
   assigneeId: string | null | undefined,
+  stageId: string | null | undefined,
   counts: CountCache,
 ): Promise<Page<Lead>> {
   const terms = query.search === undefined ? undefined : searchTerms(query.search);
@@ -164,6 +186,9 @@ export async function queryLeads(
     assigneeId: assigneeId === undefined ? undefined : (assigneeId ?? ""),
     createdAfter: query.createdAfter,
     createdBefore: query.createdBefore,
+    stageId: stageId === undefined ? undefined : (stageId ?? ""),
+    companyId: query.companyId,
+    contactId: query.contactId,
     match: terms === undefined ? undefined : matchExpression(engineOf(db), terms),
   };
   const shape: LeadListShape = {
@@ -172,6 +197,9 @@ export async function queryLeads(
     assigneeId: params.assigneeId !== undefined,
     createdAfter: params.createdAfter !== undefined,
     createdBefore: params.createdBefore !== undefined,
+    stageId: params.stageId !== undefined,
+    companyId: params.companyId !== undefined,
+    contactId: params.contactId !== undefined,
     match: params.match !== undefined,
   };
   const filtered = Object.values(shape).some(Boolean);

@@ -15,10 +15,13 @@ import { duplicate, notFound, validationError } from "../errors.js";
 import { appendEvent, type Changes } from "../events.js";
 import { newId } from "../ids.js";
 import { indexDocument, indexedBody, searchText } from "../search/search-documents.js";
+import { requireEntity } from "../shared/entity-refs.js";
+import { DEFAULT_CURRENCY, toMinor } from "../shared/money.js";
 import { softDeleteIn } from "../shared/soft-delete.js";
 import { findUserId, requireUserId } from "../users/user-refs.js";
 import { checkLeadInput } from "./lead.rules.js";
 import type { Lead, LeadInput, LeadListQuery, LeadRef, Page } from "./lead.types.js";
+import { findLeadStage, recordStageMove, requireLeadStage, stageForNewLead } from "./lead-stages.js";
 import { findLead, queryLeads } from "./leads.repository.js";
 
 const duplicateEmail = () => duplicate("email", "a lead with this email already exists");
@@ -59,6 +62,13 @@ const insertLead = prepared((db, row: NewLeadRow) =>
     raw_payload: row.raw_payload,
     score: row.score,
     assigned_user_id: row.assigned_user_id,
+    title: row.title,
+    stage_id: row.stage_id,
+    stage_changed_at: row.stage_changed_at,
+    value_minor: row.value_minor,
+    currency: row.currency,
+    company_id: row.company_id,
+    contact_id: row.contact_id,
     custom_fields: row.custom_fields,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -81,7 +91,15 @@ const withCustomFields = <T extends Lead>(db: Executor, scope: Scope, records: T
   showCustomFields(db, scope, "lead", records);
 
 /** Fields a lead's search document is made of; an update touching none of them keeps it. */
-const SEARCHED_FIELDS = ["firstName", "lastName", "email", "phone", "companyName", "source"] as const;
+const SEARCHED_FIELDS = [
+  "firstName",
+  "lastName",
+  "email",
+  "phone",
+  "companyName",
+  "source",
+  "title",
+] as const;
 
 /** Puts the lead in the global search index (in the write's transaction). */
 async function indexLead(trx: Trx, scope: Scope, lead: Lead, at: string): Promise<void> {
@@ -92,9 +110,14 @@ async function indexLead(trx: Trx, scope: Scope, lead: Lead, at: string): Promis
       entityType: "lead",
       entityId: lead.id,
       number: lead.number,
-      title: searchText(lead.firstName, lead.lastName) || lead.email || lead.phone || `Lead #${lead.number}`,
+      title:
+        searchText(lead.firstName, lead.lastName) ||
+        lead.title ||
+        lead.email ||
+        lead.phone ||
+        `Lead #${lead.number}`,
       subtitle: lead.companyName,
-      body: indexedBody(searchText(lead.email, lead.phone, lead.companyName, lead.source)),
+      body: indexedBody(searchText(lead.title, lead.email, lead.phone, lead.companyName, lead.source)),
     },
     at,
   );
@@ -110,11 +133,19 @@ const eventData = (lead: Lead) => ({ ...lead });
  */
 export async function createLeadIn(trx: Trx, scope: Scope, at: string, rawInput: LeadInput): Promise<Lead> {
   const input = checkLeadInput(rawInput);
-  // A lead nobody can reach back is not a lead.
-  if (!input.email && !input.phone) throw validationError("email", "an email or a phone number is required");
+  // A lead nobody can reach back, or a card with no name, is not a lead.
+  if (!input.email && !input.phone && !input.title && !input.contact) {
+    throw validationError("email", "an email or a phone number is required");
+  }
   if (input.email) await assertEmailFree(trx, scope, input.email);
   const assignedUserId = input.assignee ? await requireUserId(trx, scope, input.assignee, "assignee") : null;
   const customFields = await checkCustomFieldValues(trx, scope, "lead", input.customFields, null);
+  const stage = await stageForNewLead(trx, scope, input.stage, at);
+  const companyId = input.company ? await requireRecordId(trx, scope, "company", input.company.id) : null;
+  const contactId = input.contact ? await requireRecordId(trx, scope, "contact", input.contact.id) : null;
+  const valueMinor = input.value === undefined || input.value === null ? null : toMinor("value", input.value);
+  const currency =
+    valueMinor === null && input.currency === undefined ? null : (input.currency ?? DEFAULT_CURRENCY);
   const id = newId();
   const seq = await allocateNumber(trx, scope.workspaceId, "leads");
   await insertLead(trx, {
@@ -133,6 +164,13 @@ export async function createLeadIn(trx: Trx, scope: Scope, at: string, rawInput:
     raw_payload: input.rawPayload ? JSON.stringify(input.rawPayload) : null,
     score: input.score ?? null,
     assigned_user_id: assignedUserId,
+    title: input.title ?? null,
+    stage_id: stage.id,
+    stage_changed_at: at,
+    value_minor: valueMinor,
+    currency,
+    company_id: companyId,
+    contact_id: contactId,
     custom_fields: storedCustomFields(customFields),
     created_at: at,
     updated_at: at,
@@ -155,6 +193,13 @@ export async function createLeadIn(trx: Trx, scope: Scope, at: string, rawInput:
         rawPayload: input.rawPayload ?? null,
         score: input.score ?? null,
         assignee: null,
+        title: input.title ?? null,
+        stageId: stage.id,
+        stageChangedAt: at,
+        valueMinor,
+        currency,
+        companyId,
+        contactId,
         createdAt: at,
         updatedAt: at,
       };
@@ -182,7 +227,8 @@ export async function getLead(core: Core, scope: Scope, ref: LeadRef): Promise<L
 
 export async function listLeads(core: Core, scope: Scope, query: LeadListQuery): Promise<Page<Lead>> {
   const assigneeId = query.assignee ? await findUserId(core.db, scope, query.assignee) : undefined;
-  const page = await queryLeads(core.db, scope, query, assigneeId, core.counts);
+  const stageId = query.stage ? ((await findLeadStage(core.db, scope, query.stage))?.id ?? null) : undefined;
+  const page = await queryLeads(core.db, scope, query, assigneeId, stageId, core.counts);
   await withCustomFields(core.db, scope, page.items);
   return page;
 }
@@ -200,75 +246,180 @@ const COLUMNS: { [K in keyof LeadInput]-?: keyof LeadUpdate } = {
   rawPayload: "raw_payload",
   score: "score",
   assignee: "assigned_user_id",
+  title: "title",
+  stage: "stage_id",
+  value: "value_minor",
+  currency: "currency",
+  company: "company_id",
+  contact: "contact_id",
   customFields: "custom_fields",
 };
 
+/** Input fields stored as a reference or in other units: resolved before the update, not copied. */
+const RESOLVED_FIELDS = new Set<keyof LeadInput>([
+  "assignee",
+  "stage",
+  "value",
+  "company",
+  "contact",
+  "customFields",
+]);
+
 export async function updateLead(core: Core, scope: Scope, ref: LeadRef, rawInput: LeadInput): Promise<Lead> {
-  const input = checkLeadInput(rawInput);
   const at = core.clock.now().toISOString();
   return guardUnique(() =>
-    core.db.transaction().execute(async (trx) => {
-      const before = await findLead(trx, scope, ref);
-      if (!before) throw notFound("lead");
-      const storedValuesBefore = before.customFields ?? {};
-      await withCustomFields(trx, scope, [before]);
-      const update: LeadUpdate = {};
-      const changes: Changes = {};
-      const customFields = await mergeCustomFieldsIn(
-        trx,
-        scope,
-        "lead",
-        input.customFields,
-        storedValuesBefore,
-      );
-      if (customFields.stored !== undefined) update.custom_fields = customFields.stored;
-      for (const field of Object.keys(COLUMNS) as (keyof LeadInput)[]) {
-        if (input[field] === undefined || field === "customFields") continue;
-        if (field === "assignee") {
-          const userId = input.assignee ? await requireUserId(trx, scope, input.assignee, "assignee") : null;
-          if (userId !== (before.assignee?.id ?? null)) {
-            update.assigned_user_id = userId;
-            changes.assignee = { from: before.assignee, to: userId };
-          }
-          continue;
-        }
-        const value = input[field] as unknown;
-        const previous = before[field as keyof Lead];
-        if (JSON.stringify(value) === JSON.stringify(previous)) continue;
-        changes[field] = { from: previous, to: value };
-        (update as Record<string, unknown>)[COLUMNS[field]] =
-          field === "rawPayload" && value !== null ? JSON.stringify(value) : value;
-      }
-      if (Object.keys(changes).length === 0 && update.custom_fields === undefined) return before;
-      if (input.email !== undefined && "email" in changes) {
-        if (input.email) await assertEmailFree(trx, scope, input.email, before.id);
-        update.email_normalized = input.email ? input.email.toLowerCase() : null;
-      }
-      update.updated_at = at;
-      await trx
-        .updateTable("leads")
-        .set(update)
-        .where("id", "=", before.id)
-        .where("workspace_id", "=", scope.workspaceId)
-        .execute();
-      // Filtered totals may have moved: let cached counts of this workspace's leads go stale.
-      await touchCounter(trx, scope.workspaceId, "leads");
-      const after = (await findLead(trx, scope, { id: before.id }))!;
-      await withCustomFields(trx, scope, [after]);
-      if (changes.assignee) changes.assignee.to = after.assignee;
-      if (JSON.stringify(after.customFields) !== JSON.stringify(before.customFields)) {
-        changes.customFields = { from: before.customFields, to: after.customFields };
-      }
-      if (SEARCHED_FIELDS.some((field) => field in changes)) await indexLead(trx, scope, after, at);
-      await appendEvent(trx, scope, at, {
-        type: "lead.updated",
-        entityType: "lead",
-        entityId: after.id,
-        data: { ...eventData(after), changes },
-      });
-      return after;
-    }),
+    core.db.transaction().execute((trx) => updateLeadIn(trx, scope, ref, rawInput, at)),
   );
+}
+
+/** Updates a lead inside the caller's transaction; appends `lead.updated` when anything changed. */
+export async function updateLeadIn(
+  trx: Trx,
+  scope: Scope,
+  ref: LeadRef,
+  rawInput: LeadInput,
+  at: string,
+): Promise<Lead> {
+  const input = checkLeadInput(rawInput);
+  const before = await findLead(trx, scope, ref);
+  if (!before) throw notFound("lead");
+  const storedValuesBefore = before.customFields ?? {};
+  await withCustomFields(trx, scope, [before]);
+  const update: LeadUpdate = {};
+  const changes: Changes = {};
+  const customFields = await mergeCustomFieldsIn(trx, scope, "lead", input.customFields, storedValuesBefore);
+  if (customFields.stored !== undefined) update.custom_fields = customFields.stored;
+  if (input.assignee !== undefined) {
+    const userId = input.assignee ? await requireUserId(trx, scope, input.assignee, "assignee") : null;
+    if (userId !== (before.assignee?.id ?? null)) {
+      update.assigned_user_id = userId;
+      changes.assignee = { from: before.assignee, to: userId };
+    }
+  }
+  await resolveCardChanges(trx, scope, before, input, update, changes, at);
+  for (const field of Object.keys(COLUMNS) as (keyof LeadInput)[]) {
+    if (input[field] === undefined || RESOLVED_FIELDS.has(field)) continue;
+    const value = input[field] as unknown;
+    const previous = before[field as keyof Lead];
+    if (JSON.stringify(value) === JSON.stringify(previous)) continue;
+    changes[field] = { from: previous, to: value };
+    (update as Record<string, unknown>)[COLUMNS[field]] =
+      field === "rawPayload" && value !== null ? JSON.stringify(value) : value;
+  }
+  if (Object.keys(changes).length === 0 && update.custom_fields === undefined) return before;
+  if (input.email !== undefined && "email" in changes) {
+    if (input.email) await assertEmailFree(trx, scope, input.email, before.id);
+    update.email_normalized = input.email ? input.email.toLowerCase() : null;
+  }
+  update.updated_at = at;
+  await trx
+    .updateTable("leads")
+    .set(update)
+    .where("id", "=", before.id)
+    .where("workspace_id", "=", scope.workspaceId)
+    .execute();
+  // Filtered totals may have moved: let cached counts of this workspace's leads go stale.
+  await touchCounter(trx, scope.workspaceId, "leads");
+  const after = (await findLead(trx, scope, { id: before.id }))!;
+  await withCustomFields(trx, scope, [after]);
+  if (changes.assignee) changes.assignee.to = after.assignee;
+  if (JSON.stringify(after.customFields) !== JSON.stringify(before.customFields)) {
+    changes.customFields = { from: before.customFields, to: after.customFields };
+  }
+  if (SEARCHED_FIELDS.some((field) => field in changes)) await indexLead(trx, scope, after, at);
+  await appendEvent(trx, scope, at, {
+    type: "lead.updated",
+    entityType: "lead",
+    entityId: after.id,
+    data: { ...eventData(after), changes },
+  });
+  return after;
+}
+
+/**
+ * Adds the card fields that `input` changes (stage, value, company, contact) to `update` and
+ * `changes`; a stage change also records the move.
+ */
+async function resolveCardChanges(
+  trx: Trx,
+  scope: Scope,
+  before: Lead,
+  input: LeadInput,
+  update: LeadUpdate,
+  changes: Changes,
+  at: string,
+): Promise<void> {
+  if (input.stage !== undefined) {
+    const stage = await requireLeadStage(trx, scope, input.stage);
+    if (stage.id !== before.stageId) {
+      const from = before.stageId ? await findLeadStage(trx, scope, { id: before.stageId }) : null;
+      await recordStageMove(trx, scope, before.id, from, stage, at);
+      update.stage_id = stage.id;
+      update.stage_changed_at = at;
+      changes.stageId = { from: before.stageId, to: stage.id };
+    }
+  }
+  if (input.value !== undefined) {
+    const minor = input.value === null ? null : toMinor("value", input.value);
+    if (minor !== before.valueMinor) {
+      update.value_minor = minor;
+      changes.valueMinor = { from: before.valueMinor, to: minor };
+      if (minor !== null && before.currency === null && input.currency === undefined) {
+        update.currency = DEFAULT_CURRENCY;
+      }
+    }
+  }
+  for (const field of ["company", "contact"] as const) {
+    const ref = input[field];
+    if (ref === undefined) continue;
+    const id = ref === null ? null : await requireRecordId(trx, scope, field, ref.id);
+    const key = field === "company" ? "companyId" : "contactId";
+    if (id !== before[key]) {
+      update[field === "company" ? "company_id" : "contact_id"] = id;
+      changes[key] = { from: before[key], to: id };
+    }
+  }
+}
+
+/** The id of a live company or contact of the workspace, else a validation error on `<field>Id`. */
+async function requireRecordId(
+  trx: Trx,
+  scope: Scope,
+  field: "company" | "contact",
+  id: string,
+): Promise<string> {
+  return (await requireEntity(trx, scope, { entityType: field, id }, `${field}Id`)).id;
+}
+
+/**
+ * Moves a stage's leads to `to` (for a stage being deleted): each live lead through the same path
+ * as any other stage change, so its move is recorded and `lead.updated` announced. Deleted leads
+ * follow silently, so no row points at a stage that is gone.
+ */
+export async function moveStageLeadsIn(
+  trx: Trx,
+  scope: Scope,
+  from: { id: string },
+  to: { id: string },
+  at: string,
+): Promise<number> {
+  const live = await trx
+    .selectFrom("leads")
+    .select("id")
+    .where("workspace_id", "=", scope.workspaceId)
+    .where("stage_id", "=", from.id)
+    .where("deleted_at", "is", null)
+    .orderBy("seq")
+    .execute();
+  for (const row of live) await updateLeadIn(trx, scope, { id: row.id }, { stage: { id: to.id } }, at);
+  await trx
+    .updateTable("leads")
+    .set({ stage_id: to.id })
+    .where("workspace_id", "=", scope.workspaceId)
+    .where("stage_id", "=", from.id)
+    .where("deleted_at", "is not", null)
+    .execute();
+  return live.length;
 }
 
 /** Soft delete: the row stays for history, and disappears from every read. */

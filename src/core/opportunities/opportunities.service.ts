@@ -20,6 +20,7 @@ import { ensureDefaultPipelineIn } from "../pipelines/default-pipeline.js";
 import type { Pipeline, Stage } from "../pipelines/pipeline.types.js";
 import { findPipeline, firstStageOfKind } from "../pipelines/pipelines.repository.js";
 import { indexDocument, indexedBody, searchText } from "../search/search-documents.js";
+import { DEFAULT_CURRENCY, toMinor } from "../shared/money.js";
 import { softDeleteIn } from "../shared/soft-delete.js";
 import { findUserId, requireUserId } from "../users/user-refs.js";
 import {
@@ -30,7 +31,7 @@ import {
   requireCompanyId,
   requireContactId,
 } from "./opportunities.repository.js";
-import { checkOpportunityInput, toMinor } from "./opportunity.rules.js";
+import { checkOpportunityInput } from "./opportunity.rules.js";
 import {
   OPPORTUNITY_LIMITS,
   type Opportunity,
@@ -151,7 +152,7 @@ export async function createOpportunityIn(
       pipeline_id: pipeline.id,
       stage_id: stage.id,
       value_minor: input.value === undefined || input.value === null ? null : toMinor("value", input.value),
-      currency: input.currency ?? "USD",
+      currency: input.currency ?? DEFAULT_CURRENCY,
       probability: input.probability === undefined ? stage.probability : input.probability,
       expected_close_date: input.expectedCloseDate ?? null,
       status: stage.kind,

@@ -1,24 +1,9 @@
 /** Field rules of an opportunity, applied to every write whatever dialect it came through. */
 import { checkCustomFieldsShape } from "../custom-fields/custom-field-values.js";
 import { validationError } from "../errors.js";
+import { checkCurrency, toMinor } from "../shared/money.js";
 import { optionalText, requireOneOf, requireText } from "../shared/validate.js";
 import { OPPORTUNITY_LIMITS, OPPORTUNITY_STATUSES, type OpportunityInput } from "./opportunity.types.js";
-
-/** Major units to minor units (cents), refusing more than two decimals. */
-export function toMinor(field: string, value: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw validationError(field, "must be a number");
-  if (value < 0) throw validationError(field, "must not be negative");
-  if (value > OPPORTUNITY_LIMITS.valueMax) {
-    throw validationError(field, `must be at most ${OPPORTUNITY_LIMITS.valueMax}`);
-  }
-  const minor = Math.round(value * 100);
-  if (Math.abs(minor - value * 100) > 1e-6 * Math.max(1, value)) {
-    throw validationError(field, "must have at most 2 decimal places");
-  }
-  return minor;
-}
-
-export const fromMinor = (minor: number | null): number | null => (minor === null ? null : minor / 100);
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -40,13 +25,7 @@ export function checkOpportunityInput(input: OpportunityInput): OpportunityInput
   const out: OpportunityInput = { ...input };
   if (input.name !== undefined) out.name = requireText("name", input.name, OPPORTUNITY_LIMITS.name);
   if (input.value !== undefined && input.value !== null) toMinor("value", input.value);
-  if (input.currency !== undefined) {
-    const currency = typeof input.currency === "string" ? input.currency.trim().toUpperCase() : "";
-    if (!/^[A-Z]{3}$/.test(currency)) {
-      throw validationError("currency", "must be a 3-letter ISO 4217 code such as USD");
-    }
-    out.currency = currency;
-  }
+  if (input.currency !== undefined) out.currency = checkCurrency("currency", input.currency);
   if (input.probability !== undefined && input.probability !== null) {
     const p = input.probability;
     if (

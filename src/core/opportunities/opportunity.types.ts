@@ -1,6 +1,8 @@
 /** Opportunities (deals): a possible sale to a company, moving through a pipeline's stages. */
+
 import type { CustomFieldValues } from "../custom-fields/custom-field.types.js";
 import type { UserRef, UserSummary } from "../leads/lead.types.js";
+import { MONEY_MAX } from "../shared/money.js";
 
 export const OPPORTUNITY_STATUSES = ["open", "won", "lost"] as const;
 export type OpportunityStatus = (typeof OPPORTUNITY_STATUSES)[number];
@@ -9,7 +11,7 @@ export const OPPORTUNITY_LIMITS = {
   name: 200,
   closeReason: 500,
   /** In major units; keeps minor units well inside a safe integer. */
-  valueMax: 1_000_000_000_000,
+  valueMax: MONEY_MAX,
   probabilityMin: 0,
   probabilityMax: 100,
   /** Activities and notes shown with an opportunity's details, newest first. */

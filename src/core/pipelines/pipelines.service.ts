@@ -4,6 +4,8 @@ import type { Core, Scope, Trx } from "../core.js";
 import { releaseLive } from "../counters.js";
 import { conflict, duplicate, notFound, validationError } from "../errors.js";
 import { appendEvent } from "../events.js";
+import { countLeadsInStage } from "../leads/lead-stages.js";
+import { moveStageLeadsIn } from "../leads/leads.service.js";
 import { countInStage } from "../opportunities/opportunities.repository.js";
 import { moveStageOpportunitiesIn } from "../opportunities/opportunities.service.js";
 import { requireText } from "../shared/validate.js";
@@ -308,8 +310,8 @@ export async function reorderStages(
 }
 
 /**
- * Deletes a stage. Opportunities still in it move to `moveTo` in the same transaction; without
- * `moveTo` a stage that holds live opportunities cannot go (CONFLICT).
+ * Deletes a stage. Leads and opportunities still in it move to `moveTo` in the same transaction;
+ * without `moveTo` a stage that holds live ones cannot go (CONFLICT).
  */
 export async function deleteStage(
   core: Core,
@@ -330,15 +332,22 @@ export async function deleteStage(
       target = remaining.find((s) => ("number" in moveTo ? s.number === moveTo.number : s.id === moveTo.id));
       if (!target) throw validationError("moveTo", "must be another stage of the same pipeline");
     }
-    const live = await countInStage(trx, scope, stage.id);
-    if (live > 0 && !target) {
-      throw conflict(
-        `the stage holds ${live} opportunities; give move_to to move them to another stage`,
-        "moveTo",
-      );
+    const [opportunities, leads] = await Promise.all([
+      countInStage(trx, scope, stage.id),
+      countLeadsInStage(trx, scope, stage.id),
+    ]);
+    if (opportunities + leads > 0 && !target) {
+      const held = [
+        leads > 0 ? `${leads} leads` : "",
+        opportunities > 0 ? `${opportunities} opportunities` : "",
+      ].filter(Boolean);
+      throw conflict(`the stage holds ${held.join(" and ")}; name another stage to move them to`, "moveTo");
     }
-    // Deleted opportunities still point at the stage; they follow the move, or go to the first stage left.
-    const moved = await moveStageOpportunitiesIn(trx, scope, stage, target ?? remaining[0]!, at);
+    // Deleted records still point at the stage; they follow the move, or go to the first stage left.
+    const destination = target ?? remaining[0]!;
+    const moved =
+      (await moveStageOpportunitiesIn(trx, scope, stage, destination, at)) +
+      (await moveStageLeadsIn(trx, scope, stage, destination, at));
     await trx
       .deleteFrom("pipeline_stages")
       .where("id", "=", stage.id)

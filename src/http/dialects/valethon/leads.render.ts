@@ -1,5 +1,6 @@
 /** Renders core leads in Valethon's shape, and Valethon's request fields as core input. */
 import type { Lead, LeadInput } from "../../../core/leads/lead.types.js";
+import { fromMinor } from "../../../core/shared/money.js";
 import { renderTime } from "./envelope.js";
 
 export function renderLead(lead: Lead) {
@@ -22,7 +23,14 @@ export function renderLead(lead: Lead) {
 }
 
 export function renderLeadDetails(lead: Lead) {
-  return { ...renderLead(lead), form_type: lead.formType, raw_payload: lead.rawPayload };
+  return {
+    ...renderLead(lead),
+    form_type: lead.formType,
+    raw_payload: lead.rawPayload,
+    title: lead.title,
+    value: fromMinor(lead.valueMinor),
+    currency: lead.currency,
+  };
 }
 
 export interface ValethonLeadBody {

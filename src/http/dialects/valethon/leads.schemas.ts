@@ -28,6 +28,13 @@ export const LeadDetailsSchema = Type.Object({
   ...LeadSchema.properties,
   form_type: Nullable(Type.String()),
   raw_payload: Nullable(FreeObject()),
+  title: Nullable(
+    Type.String({ description: "Kith extension: the card title other dialects give the lead" }),
+  ),
+  value: Nullable(
+    Type.Number({ description: "Kith extension: the card's value in major units of `currency`" }),
+  ),
+  currency: Nullable(Type.String()),
 });
 
 const writableFields = {

@@ -1,11 +1,12 @@
 /** Renders core opportunities in Valethon's shape, and Valethon's request fields as core input. */
-import { fromMinor } from "../../../core/opportunities/opportunity.rules.js";
+
 import type {
   Opportunity,
   OpportunityDetails,
   OpportunityInput,
   OpportunityStatus,
 } from "../../../core/opportunities/opportunity.types.js";
+import { fromMinor } from "../../../core/shared/money.js";
 import { renderOptionalTime, renderTime } from "./envelope.js";
 
 export function renderOpportunity(opportunity: Opportunity) {
