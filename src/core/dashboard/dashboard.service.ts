@@ -3,8 +3,9 @@
  * Every figure is one GROUP BY or COUNT answered from an index of migration 08, so the cost grows
  * with the number of stages and currencies, not with the number of records.
  *
- * Cards are the records that stand in pipeline stages: today the core's opportunities (leads carry
- * no stage yet). Should leads gain one, `cardsPerStage` is the one query to follow them.
+ * Cards are the records that stand in the default pipeline's stages: leads (Axiomatic's board) or
+ * opportunities (Valethon's); the caller says which. Leads count as won or lost this month when
+ * they moved into a won or lost stage this month; opportunities by their `won_at` / `lost_at`.
  *
  * Periods are UTC calendar ones: "this month" is the current UTC month, "today" the current UTC
  * day, "the last 7 days" today and the 6 days before it. So the figures change only with writes
@@ -47,14 +48,19 @@ export interface Dashboard {
 
 const DAY_MS = 86_400_000;
 
-function addTo(money: Money, currency: string, minor: number): void {
+/** Adds to a currency's sum; cards without a value (no currency) count but add nothing. */
+function addTo(money: Money, currency: string | null, minor: number): void {
+  if (currency === null) return;
   money[currency] = (money[currency] ?? 0) + minor;
 }
 
-async function cardsPerStage(db: Executor, scope: Scope, stageIds: string[]) {
+/** The records a dashboard counts as pipeline cards. */
+export type CardKind = "leads" | "opportunities";
+
+async function cardsPerStage(db: Executor, scope: Scope, cards: CardKind, stageIds: string[]) {
   if (stageIds.length === 0) return [];
   return db
-    .selectFrom("opportunities")
+    .selectFrom(cards)
     .select((eb) => [
       "stage_id",
       "currency",
@@ -68,27 +74,37 @@ async function cardsPerStage(db: Executor, scope: Scope, stageIds: string[]) {
     .execute();
 }
 
-async function closedSince(
+/** Cards won (or lost) within [from, to): see the header for what that means for each kind. */
+async function closedBetween(
   db: Executor,
   scope: Scope,
-  column: "won_at" | "lost_at",
+  cards: CardKind,
+  outcome: "won" | "lost",
+  stages: readonly { id: string; kind: StageKind }[],
   from: string,
   to: string,
 ) {
-  const rows = await db
-    .selectFrom("opportunities")
+  let query = db
+    .selectFrom(cards)
     .select((eb) => [
       "currency",
       eb.fn.countAll<number>().as("count"),
       eb.fn.sum<number>("value_minor").as("value"),
     ])
     .where("workspace_id", "=", scope.workspaceId)
-    .where("deleted_at", "is", null)
-    .where(column, "is not", null)
-    .where(column, ">=", from)
-    .where(column, "<", to)
-    .groupBy("currency")
-    .execute();
+    .where("deleted_at", "is", null);
+  if (cards === "opportunities") {
+    const column = outcome === "won" ? "won_at" : "lost_at";
+    query = query.where(column, "is not", null).where(column, ">=", from).where(column, "<", to);
+  } else {
+    const stageIds = stages.filter((stage) => stage.kind === outcome).map((stage) => stage.id);
+    if (stageIds.length === 0) return { count: 0, value: {} };
+    query = query
+      .where("stage_id", "in", stageIds)
+      .where("stage_changed_at", ">=", from)
+      .where("stage_changed_at", "<", to);
+  }
+  const rows = await query.groupBy("currency").execute();
   const value: Money = {};
   let count = 0;
   for (const row of rows) {
@@ -145,6 +161,7 @@ type Figures = Omit<Dashboard, "period">;
 async function computeFigures(
   core: Core,
   scope: Scope,
+  cards: CardKind,
   period: ReturnType<typeof periodOf>,
 ): Promise<Figures> {
   const db = core.db;
@@ -154,10 +171,11 @@ async function computeFigures(
     cardsPerStage(
       db,
       scope,
+      cards,
       stagesOfPipeline.map((stage) => stage.id),
     ),
-    closedSince(db, scope, "won_at", period.monthStart, period.nextMonthStart),
-    closedSince(db, scope, "lost_at", period.monthStart, period.nextMonthStart),
+    closedBetween(db, scope, cards, "won", stagesOfPipeline, period.monthStart, period.nextMonthStart),
+    closedBetween(db, scope, cards, "lost", stagesOfPipeline, period.monthStart, period.nextMonthStart),
     openTasks(db, scope, period.todayStart, period.tomorrowStart),
     activitiesBetween(db, scope, period.weekStart, period.tomorrowStart),
     countLive(db, scope.workspaceId, "leads"),
@@ -174,7 +192,7 @@ async function computeFigures(
   }));
   const byId = new Map(stages.map((stage) => [stage.stageId, stage]));
   for (const row of perStage) {
-    const stage = byId.get(row.stage_id)!;
+    const stage = byId.get(row.stage_id!)!;
     stage.count += Number(row.count);
     addTo(stage.value, row.currency, Number(row.value ?? 0));
   }
@@ -228,10 +246,11 @@ async function latestPosition(core: Core, scope: Scope): Promise<number> {
   return Number(row?.position ?? 0);
 }
 
-/** The dashboard as of `now` (default: the core's clock). */
+/** The dashboard of `cards` as of `now` (default: the core's clock). */
 export async function dashboardOf(
   core: Core,
   scope: Scope,
+  cards: CardKind,
   options: { now?: Date } = {},
 ): Promise<Dashboard> {
   const now = options.now ?? core.clock.now();
@@ -242,7 +261,8 @@ export async function dashboardOf(
     remembered.set(core, cache);
   }
   const position = await latestPosition(core, scope);
-  let entry = cache.get(scope.workspaceId);
+  const cacheKey = `${scope.workspaceId}\u0000${cards}`;
+  let entry = cache.get(cacheKey);
   const fresh =
     entry?.day === period.todayStart &&
     entry.position === position &&
@@ -252,9 +272,9 @@ export async function dashboardOf(
       day: period.todayStart,
       position,
       computedAt: now.getTime(),
-      figures: await computeFigures(core, scope, period),
+      figures: await computeFigures(core, scope, cards, period),
     };
-    cache.set(scope.workspaceId, entry);
+    cache.set(cacheKey, entry);
   }
   return {
     period: {

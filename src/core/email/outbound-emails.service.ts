@@ -82,7 +82,10 @@ const eventData = (row: OutboundEmailRow) => ({
 const refOf = (entityType: EntityType, id: RecordId): EntityRef =>
   typeof id === "number" ? { entityType, number: id } : { entityType, id };
 
-/** The lead's or contact's live row id and email address, or a validation error on `field`. */
+/**
+ * The lead's or contact's live row id and email address, or a validation error on `field`. A lead
+ * without an email of its own (a pipeline card) is written to at its contact's address.
+ */
 async function recipientOf(
   db: Executor,
   scope: Scope,
@@ -91,9 +94,23 @@ async function recipientOf(
   field: string,
 ): Promise<{ id: string; number: number; email: string | null }> {
   const link = await requireEntity(db, scope, refOf(entityType, id), field);
-  const table = entityType === "lead" ? "leads" : "contacts";
-  const row = await db.selectFrom(table).select("email").where("id", "=", link.id).executeTakeFirstOrThrow();
-  return { id: link.id, number: link.number, email: row.email };
+  if (entityType === "contact") {
+    const row = await db
+      .selectFrom("contacts")
+      .select("email")
+      .where("id", "=", link.id)
+      .executeTakeFirstOrThrow();
+    return { id: link.id, number: link.number, email: row.email };
+  }
+  const row = await db
+    .selectFrom("leads")
+    .leftJoin("contacts", (join) =>
+      join.onRef("contacts.id", "=", "leads.contact_id").on("contacts.deleted_at", "is", null),
+    )
+    .select(["leads.email as own", "contacts.email as contact"])
+    .where("leads.id", "=", link.id)
+    .executeTakeFirstOrThrow();
+  return { id: link.id, number: link.number, email: row.own ?? row.contact };
 }
 
 /**

@@ -30,7 +30,10 @@ const firstOpenStage = prepared((db, p: { workspaceId: string }) =>
   defaultPipelineStages(db, p.workspaceId).where("s.kind", "=", "open").orderBy("s.position").limit(1),
 );
 
-/** The stage of the default pipeline `ref` names, or null. Names compare case-insensitively. */
+/**
+ * The stage of the default pipeline `ref` names, or null. `name` matches a system key exactly or a
+ * name case-insensitively, a key first (the documented "stage name or legacy system key").
+ */
 export async function findLeadStage(
   db: Executor,
   scope: Scope,
@@ -39,7 +42,12 @@ export async function findLeadStage(
   let query = defaultPipelineStages(db, scope.workspaceId);
   if ("id" in ref) query = query.where("s.id", "=", ref.id);
   else if ("key" in ref) query = query.where("s.key", "=", ref.key);
-  else query = query.where(sql`lower(s.name)`, "=", ref.name.trim().toLowerCase());
+  else {
+    const text = ref.name.trim();
+    query = query
+      .where((eb) => eb.or([eb("s.key", "=", text), eb(sql`lower(s.name)`, "=", text.toLowerCase())]))
+      .orderBy(sql`case when s.key = ${text} then 0 else 1 end`);
+  }
   const row = await query.orderBy("s.position").executeTakeFirst();
   return row ? { id: row.id, name: row.name, kind: row.kind as StageKind } : null;
 }

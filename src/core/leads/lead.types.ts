@@ -70,7 +70,7 @@ export interface Lead {
 /** How a caller names a workspace user: by number (Valethon), id (UUID) or username (Epixel). */
 export type UserRef = { number: number } | { id: string } | { username: string };
 
-/** How a caller names a stage of the default pipeline for a lead: its UUID, key or name. */
+/** How a caller names a stage of the default pipeline for a lead: its UUID, its key, or a name (or key). */
 export type LeadStageRef = { id: string } | { key: string } | { name: string };
 
 /** How a caller names a lead: by its per-workspace number or its UUID. */
@@ -107,6 +107,8 @@ export interface LeadListQuery {
   status?: LeadStatus;
   source?: string;
   assignee?: UserRef;
+  /** Only leads nobody is assigned to. */
+  unassigned?: boolean;
   /** Matches first/last name, email or company name, case-insensitively. */
   search?: string;
   createdAfter?: string;

@@ -123,6 +123,7 @@ interface LeadFilterParams {
   source?: string;
   /** "" for an assignee that does not exist: it matches nothing rather than everything. */
   assigneeId?: string;
+  unassigned?: boolean;
   createdAfter?: string;
   createdBefore?: string;
   /** "" for a stage that does not exist: it matches nothing rather than everything. */
@@ -140,6 +141,7 @@ function filteredLeads(db: Executor, p: LeadFilterParams, shape: LeadListShape) 
   if (shape.status) query = query.where("leads.status", "=", p.status!);
   if (shape.source) query = query.where("leads.source", "=", p.source!);
   if (shape.assigneeId) query = query.where("leads.assigned_user_id", "=", p.assigneeId!);
+  if (shape.unassigned) query = query.where("leads.assigned_user_id", "is", null);
   if (shape.createdAfter) query = query.where("leads.created_at", ">=", p.createdAfter!);
   if (shape.createdBefore) query = query.where("leads.created_at", "<", p.createdBefore!);
   if (shape.stageId) query = query.where("leads.stage_id", "=", p.stageId!);
@@ -184,6 +186,7 @@ export async function queryLeads(
     status: query.status,
     source: query.source,
     assigneeId: assigneeId === undefined ? undefined : (assigneeId ?? ""),
+    unassigned: query.unassigned || undefined,
     createdAfter: query.createdAfter,
     createdBefore: query.createdBefore,
     stageId: stageId === undefined ? undefined : (stageId ?? ""),
@@ -195,6 +198,7 @@ export async function queryLeads(
     status: params.status !== undefined,
     source: params.source !== undefined,
     assigneeId: params.assigneeId !== undefined,
+    unassigned: params.unassigned !== undefined,
     createdAfter: params.createdAfter !== undefined,
     createdBefore: params.createdBefore !== undefined,
     stageId: params.stageId !== undefined,

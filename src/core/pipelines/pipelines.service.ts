@@ -21,7 +21,7 @@ import {
   type StageInput,
   type StageRef,
 } from "./pipeline.types.js";
-import { findPipeline, findPipelines } from "./pipelines.repository.js";
+import { findDefaultPipeline, findPipeline, findPipelines } from "./pipelines.repository.js";
 
 /** Runs a write, turning a lost race on a unique key into the same DUPLICATE error. */
 async function guardUnique<T>(write: () => Promise<T>): Promise<T> {
@@ -104,6 +104,14 @@ export async function listPipelines(core: Core, scope: Scope): Promise<Pipeline[
 export async function getPipeline(core: Core, scope: Scope, ref: PipelineRef): Promise<Pipeline> {
   await ensureDefaultPipeline(core, scope);
   const pipeline = await findPipeline(core.db, scope, ref);
+  if (!pipeline) throw notFound("pipeline");
+  return pipeline;
+}
+
+/** The workspace's default pipeline (the lead board), created first if it has none yet. */
+export async function getDefaultPipeline(core: Core, scope: Scope): Promise<Pipeline> {
+  await ensureDefaultPipeline(core, scope);
+  const pipeline = await findDefaultPipeline(core.db, scope);
   if (!pipeline) throw notFound("pipeline");
   return pipeline;
 }
@@ -319,7 +327,7 @@ export async function deleteStage(
   pipelineRef: PipelineRef,
   stageRef: StageRef,
   moveTo?: StageRef,
-): Promise<{ pipeline: Pipeline; stage: Stage; moved: number }> {
+): Promise<{ pipeline: Pipeline; stage: Stage; moved: number; movedLeads: number }> {
   await ensureDefaultPipeline(core, scope);
   const at = core.clock.now().toISOString();
   return core.db.transaction().execute(async (trx) => {
@@ -345,9 +353,8 @@ export async function deleteStage(
     }
     // Deleted records still point at the stage; they follow the move, or go to the first stage left.
     const destination = target ?? remaining[0]!;
-    const moved =
-      (await moveStageOpportunitiesIn(trx, scope, stage, destination, at)) +
-      (await moveStageLeadsIn(trx, scope, stage, destination, at));
+    const moved = await moveStageOpportunitiesIn(trx, scope, stage, destination, at);
+    const movedLeads = await moveStageLeadsIn(trx, scope, stage, destination, at);
     await trx
       .deleteFrom("pipeline_stages")
       .where("id", "=", stage.id)
@@ -359,7 +366,8 @@ export async function deleteStage(
       stage,
       moved_to: target?.key ?? null,
       moved,
+      moved_leads: movedLeads,
     });
-    return { pipeline: after, stage, moved };
+    return { pipeline: after, stage, moved, movedLeads };
   });
 }

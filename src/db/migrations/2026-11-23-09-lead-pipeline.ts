@@ -1,7 +1,7 @@
 /**
  * Leads as pipeline cards (the Axiomatic view of a lead, and CRMLead Pro's `pipeline_stage`): a
  * title, a stage of the workspace's default pipeline, a value, a company and a contact, and the
- * history of stage moves that lead timelines read. Existing leads start in the default pipeline's
+ * history of stage moves that lead timelines read (with an index for a lead's outbound emails). Existing leads start in the default pipeline's
  * first open stage. Frozen in time: later changes go into new migrations.
  */
 import { type Kysely, sql } from "kysely";
@@ -59,9 +59,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on("lead_stage_moves")
     .columns(["lead_id", "moved_at"])
     .execute();
+  // A lead's timeline lists its messages still waiting to be sent.
+  await db.schema
+    .createIndex("outbound_emails_by_lead")
+    .on("outbound_emails")
+    .columns(["workspace_id", "lead_id"])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex("outbound_emails_by_lead").execute();
   await db.schema.dropTable("lead_stage_moves").execute();
   for (const index of ["leads_live_by_stage", "leads_live_by_company", "leads_live_by_contact"]) {
     await db.schema.dropIndex(index).execute();

@@ -13,9 +13,9 @@ for (const engine of ENGINES) {
       await kit.close();
     });
 
-    const valethon = (method: "GET" | "POST" | "PATCH", path: string, body?: unknown) =>
+    const valethon = (method: "GET" | "POST" | "PATCH" | "DELETE", path: string, body?: unknown) =>
       call(kit, method, `${VALETHON}${path}`, { key: kit.secretKey, body });
-    const uuidOf = async (table: "companies" | "contacts", number: number) =>
+    const uuidOf = async (table: "companies" | "contacts" | "leads", number: number) =>
       (
         await kit.core.db
           .selectFrom(table)
@@ -24,7 +24,7 @@ for (const engine of ENGINES) {
           .where("seq", "=", number)
           .executeTakeFirstOrThrow()
       ).id;
-    const numberOf = async (table: "companies" | "contacts", id: string) =>
+    const numberOf = async (table: "companies" | "contacts" | "leads", id: string) =>
       Number(
         (await kit.core.db.selectFrom(table).select("seq").where("id", "=", id).executeTakeFirstOrThrow())
           .seq,
@@ -124,6 +124,62 @@ for (const engine of ENGINES) {
       });
       const renamed = await axiomatic(kit, "GET", `/companies/${first.id}`);
       expect(renamed.json).toMatchObject({ name: "Kramerica Industries", status: "inactive" });
+    });
+
+    it("shows one lead through both: an Axiomatic card in Valethon, a Valethon form lead on the board", async () => {
+      const stages = (await axiomatic(kit, "GET", "/pipeline-stages")).json.stages;
+      const proposal = stages.find((stage: { systemKey: string }) => stage.systemKey === "proposal");
+      const card = await axiomatic(kit, "POST", "/leads", {
+        body: { title: "Fleet upgrade", stageId: proposal.id, value: 4999.99, email: "fleet@example.com" },
+      });
+      expect(card.statusCode, card.body).toBe(201);
+      const number = await numberOf("leads", card.json.id);
+      const seen = await valethon("GET", `/leads/${number}`);
+      expect(seen.statusCode, seen.body).toBe(200);
+      expect(seen.json.data).toMatchObject({
+        lead_id: number,
+        uuid: card.json.id,
+        email: "fleet@example.com",
+        status: "new",
+        title: "Fleet upgrade",
+        value: 4999.99,
+        currency: "USD",
+      });
+
+      // A change through Valethon shows on the card, and the card's stage survives it.
+      const qualified = await valethon("PATCH", `/leads/${number}`, {
+        status: "qualified",
+        first_name: "Fay",
+      });
+      expect(qualified.statusCode, qualified.body).toBe(200);
+      const after = await axiomatic(kit, "GET", `/leads/${card.json.id}`);
+      expect(after.json).toMatchObject({
+        status: "qualified",
+        firstName: "Fay",
+        stageId: proposal.id,
+        title: "Fleet upgrade",
+      });
+
+      // A web-form lead through Valethon lands on the board's first open stage, titled by its name.
+      const form = await valethon("POST", "/leads", {
+        first_name: "Wanda",
+        last_name: "Web",
+        email: "wanda@example.com",
+      });
+      expect(form.statusCode, form.body).toBe(201);
+      const onBoard = await axiomatic(kit, "GET", `/leads/${form.json.data.uuid}`);
+      expect(onBoard.json).toMatchObject({
+        title: "Wanda Web",
+        email: "wanda@example.com",
+        stage: { systemKey: "discovery" },
+      });
+      const board = (await axiomatic(kit, "GET", "/pipeline-stages")).json.stages;
+      expect(board.find((stage: { systemKey: string }) => stage.systemKey === "discovery").leadCount).toBe(1);
+      expect(board.find((stage: { systemKey: string }) => stage.systemKey === "proposal").leadCount).toBe(1);
+
+      // Deleted through Axiomatic: gone through Valethon too.
+      expect((await axiomatic(kit, "DELETE", `/leads/${card.json.id}`)).statusCode).toBe(204);
+      expect((await valethon("GET", `/leads/${number}`)).statusCode).toBe(404);
     });
   });
 }

@@ -16,20 +16,14 @@ for (const engine of ENGINES) {
     });
     afterAll(async () => kit?.close());
 
-    it("answers the entity's figures in camelCase, with UUIDs and major units", async () => {
+    it("counts the lead board per stage, in camelCase, with UUIDs and major units", async () => {
+      // A form lead (no value) lands in the first open stage; cards carry values.
       await createLead(kit.core, kit.scope, { firstName: "Lea", email: "lea@example.com" });
-      await createOpportunity(kit.core, kit.scope, {
-        name: "Big deal",
-        stage: "proposal",
-        value: 2000.5,
-        currency: "USD",
-      });
-      await createOpportunity(kit.core, kit.scope, {
-        name: "Small deal",
-        stage: "discovery",
-        value: 100,
-        currency: "USD",
-      });
+      await createLead(kit.core, kit.scope, { title: "Big deal", stage: { key: "proposal" }, value: 2000.5 });
+      await createLead(kit.core, kit.scope, { title: "Small deal", stage: { key: "discovery" }, value: 100 });
+      await createLead(kit.core, kit.scope, { title: "Signed", stage: { key: "won" }, value: 50 });
+      // Opportunities are Valethon's cards: not on this board.
+      await createOpportunity(kit.core, kit.scope, { name: "Other deal", stage: "proposal", value: 7 });
       const overdue = new Date(Date.now() - 2 * 86_400_000).toISOString();
       const task = await axiomatic(kit, "POST", "/activities", {
         body: { type: "task", subject: "Call back", dueDate: overdue },
@@ -56,7 +50,7 @@ for (const engine of ENGINES) {
         todayStart: expect.stringMatching(TIME),
         weekStart: expect.stringMatching(TIME),
       });
-      expect(dashboard.leads).toEqual({ total: 1 });
+      expect(dashboard.leads).toEqual({ total: 4 });
       expect(dashboard.pipeline).toEqual({
         id: expect.stringMatching(UUID),
         key: "sales",
@@ -72,8 +66,16 @@ for (const engine of ENGINES) {
         count: 1,
         value: { USD: 2000.5 },
       });
-      expect(dashboard.openPipeline).toMatchObject({ count: 2, value: { USD: 2100.5 } });
-      expect(dashboard.wonThisMonth).toEqual({ count: 0, value: {} });
+      const discovery = dashboard.stages.find((stage: { key: string }) => stage.key === "discovery");
+      expect(discovery).toMatchObject({ count: 2, value: { USD: 100 } });
+      // 2000.50 × 60 % + 100 × 10 %
+      expect(dashboard.openPipeline).toEqual({
+        count: 3,
+        value: { USD: 2100.5 },
+        weightedValue: { USD: 1210.3 },
+      });
+      expect(dashboard.wonThisMonth).toEqual({ count: 1, value: { USD: 50 } });
+      expect(dashboard.lostThisMonth).toEqual({ count: 0, value: {} });
       expect(dashboard.tasks).toEqual({ dueToday: 0, overdue: 1 });
       expect(dashboard.activitiesLast7Days).toBe(1);
     });

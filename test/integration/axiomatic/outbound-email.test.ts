@@ -76,6 +76,21 @@ for (const engine of ENGINES) {
       });
       expect(queued.statusCode, queued.body).toBe(202);
       expect(queued.json).toEqual({ id: expect.any(String), status: "queued" });
+      const emailsOnTimeline = async () =>
+        (await axiomatic(kit, "GET", `/leads/${leadId}/timeline`)).json.items.filter(
+          (item: { type: string }) => item.type === "email",
+        );
+      expect(await emailsOnTimeline()).toEqual([
+        {
+          type: "email",
+          at: expect.any(String),
+          activityId: null,
+          emailId: queued.json.id,
+          subject: "Your quote",
+          to: "ada@example.org",
+          status: "queued",
+        },
+      ]);
       expect(await sender.runOnce()).toBe(1);
       expect(sink.received).toHaveLength(1);
       const mail = sink.received[0]!;
@@ -84,6 +99,45 @@ for (const engine of ENGINES) {
       expect(mail.html).toBe(HTML);
       expect(sink.logins.at(-1)).toEqual(["sales", PASSWORD]);
       expect((await getOutboundEmail(kit.core, kit.scope, queued.json.id)).status).toBe("sent");
+      // Sent: the queued entry became the lead's email activity, with its status.
+      expect(await emailsOnTimeline()).toEqual([
+        expect.objectContaining({
+          type: "email",
+          activityType: "email",
+          activityId: expect.any(String),
+          emailId: queued.json.id,
+          subject: "Your quote",
+          completed: true,
+          status: "sent",
+        }),
+      ]);
+    });
+
+    it("writes to a card lead at its contact's address", async () => {
+      const contact = await axiomatic(kit, "POST", "/contacts", { body: { email: "card@example.org" } });
+      const card = await axiomatic(kit, "POST", "/leads", {
+        body: { title: "Card", contactId: contact.json.id },
+      });
+      const queued = await send({
+        leadId: card.json.id,
+        connectionId,
+        channel: "gmail",
+        subject: "Hi",
+        htmlBody: HTML,
+      });
+      expect(queued.statusCode, queued.body).toBe(202);
+      expect(await sender.runOnce()).toBe(1);
+      expect(sink.received.map((mail) => mail.envelopeTo)).toEqual([["card@example.org"]]);
+      const bare = await axiomatic(kit, "POST", "/leads", { body: { title: "No address" } });
+      const refused = await send({
+        leadId: bare.json.id,
+        connectionId,
+        channel: "gmail",
+        subject: "Hi",
+        htmlBody: HTML,
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json.error).toBe("to: the lead has no email address");
     });
 
     it("takes html as another name for htmlBody, and to as the recipient", async () => {

@@ -137,15 +137,21 @@ for (const engine of ENGINES) {
       expect(afterWrite.activities_last_7_days).toBe(2);
 
       // The last instant of February: F is this month's win, E (won at 1 March 00:00) is not yet.
-      const february = await dashboardOf(kit.core, kit.scope, { now: new Date("2026-02-28T23:59:59.999Z") });
+      const february = await dashboardOf(kit.core, kit.scope, "opportunities", {
+        now: new Date("2026-02-28T23:59:59.999Z"),
+      });
       expect(february.wonThisMonth).toEqual({ count: 1, value: { USD: 90_000 } });
       expect(february.lostThisMonth).toEqual({ count: 0, value: {} });
       // A new month and a new day: nothing won yet; every task due up to 2026-03-16 is overdue.
-      const april = await dashboardOf(kit.core, kit.scope, { now: new Date("2026-04-01T00:00:00Z") });
+      const april = await dashboardOf(kit.core, kit.scope, "opportunities", {
+        now: new Date("2026-04-01T00:00:00Z"),
+      });
       expect(april.wonThisMonth.count).toBe(0);
       expect(april.lostThisMonth.count).toBe(0);
       expect(april.tasks).toEqual({ dueToday: 0, overdue: 3 });
-      const tomorrow = await dashboardOf(kit.core, kit.scope, { now: new Date("2026-03-16T00:00:00Z") });
+      const tomorrow = await dashboardOf(kit.core, kit.scope, "opportunities", {
+        now: new Date("2026-03-16T00:00:00Z"),
+      });
       expect(tomorrow.tasks).toEqual({ dueToday: 1, overdue: 2 });
       // 2026-03-16's week starts on 2026-03-10: the activity of 2026-03-09 has left it.
       expect(tomorrow.activitiesLast7Days).toBe(1);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLead, getLead } from "../../../src/core/leads/leads.service.js";
 import { call, startTestKit, type TestKit, VALETHON } from "../../support/app.js";
 import { ENGINES } from "../../support/engines.js";
 
@@ -204,6 +205,11 @@ for (const engine of ENGINES) {
         body: { name: "Deleted in proposal", stage: "proposal" },
       });
       await call(kit, "DELETE", `${opportunities}/${gone.json.data.opportunity_id}`, { key: kit.secretKey });
+      // Leads stand in the default pipeline's stages too, and move with the opportunities.
+      const lead = await createLead(kit.core, kit.scope, {
+        title: "Card in proposal",
+        stage: { key: "proposal" },
+      });
       const stages = (await req("GET", "/1")).json.data.stages;
       const proposal = stages.find((s: any) => s.key === "proposal");
       const negotiation = stages.find((s: any) => s.key === "negotiation");
@@ -226,8 +232,19 @@ for (const engine of ENGINES) {
           deleted: true,
           moved_to: negotiation.stage_id,
           moved_opportunities: 1,
+          moved_leads: 1,
         },
       });
+      expect((await getLead(kit.core, kit.scope, { id: lead.id })).stageId).toBe(
+        (
+          await kit.core.db
+            .selectFrom("pipeline_stages")
+            .select("id")
+            .where("seq", "=", negotiation.stage_id)
+            .where("workspace_id", "=", kit.workspace.id)
+            .executeTakeFirstOrThrow()
+        ).id,
+      );
       const moved = await call(kit, "GET", `${opportunities}/${deal.json.data.opportunity_id}`, {
         key: kit.secretKey,
       });
@@ -251,7 +268,7 @@ for (const engine of ENGINES) {
       const empty = stages.find((s: any) => s.key === "qualification");
       const plain = await req("DELETE", `/1/stages/${empty.stage_id}`);
       expect(plain.statusCode).toBe(200);
-      expect(plain.json.data).toMatchObject({ moved_to: null, moved_opportunities: 0 });
+      expect(plain.json.data).toMatchObject({ moved_to: null, moved_opportunities: 0, moved_leads: 0 });
       expect((await req("DELETE", `/1/stages/${empty.stage_id}`)).statusCode).toBe(404);
     });
 

@@ -29,21 +29,7 @@ import {
 } from "./companies.schemas.js";
 import { renderContact } from "./contacts.render.js";
 import { ContactPageSchema } from "./contacts.schemas.js";
-import { type AxiomaticApp, type AxiomaticDeps, scopeOf } from "./context.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * The owner filter as the core takes it: a user id, null for `unassigned`, or "nobody" for `me`
- * (an API key acts for no user, so no company is the key's own).
- */
-function ownerFilter(value: string | undefined): string | null | undefined | "nobody" {
-  if (value === undefined) return undefined;
-  if (value === "unassigned") return null;
-  if (value === "me") return "nobody";
-  if (UUID.test(value)) return value.toLowerCase();
-  throw validationError("ownerUserId", "must be a user UUID, me or unassigned");
-}
+import { type AxiomaticApp, type AxiomaticDeps, ownerFilter, scopeOf } from "./context.js";
 
 export async function companiesRoutes(app: AxiomaticApp, { core }: AxiomaticDeps): Promise<void> {
   const tags = ["Companies"];

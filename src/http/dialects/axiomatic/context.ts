@@ -53,3 +53,15 @@ export function checkEntity(request: FastifyRequest): void {
     throw new CoreError("FORBIDDEN", "does not match the API key's entity", "entityId");
   }
 }
+
+/**
+ * The owner filter as the core takes it: a user id, null for `unassigned`, or "nobody" for `me`
+ * (an API key acts for no user, so no record is the key's own).
+ */
+export function ownerFilter(value: string | undefined): string | null | undefined | "nobody" {
+  if (value === undefined) return undefined;
+  if (value === "unassigned") return null;
+  if (value === "me") return "nobody";
+  if (UUID.test(value)) return value.toLowerCase();
+  throw validationError("ownerUserId", "must be a user UUID, me or unassigned");
+}

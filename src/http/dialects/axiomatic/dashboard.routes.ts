@@ -17,6 +17,6 @@ export async function dashboardRoutes(app: AxiomaticApp, { core }: AxiomaticDeps
         response: { 200: DashboardSchema, ...STANDARD_ERRORS },
       },
     },
-    async (request) => renderDashboard(await dashboardOf(core, scopeOf(request))),
+    async (request) => renderDashboard(await dashboardOf(core, scopeOf(request), "leads")),
   );
 }

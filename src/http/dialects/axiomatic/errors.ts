@@ -3,14 +3,24 @@ import { httpStatusOf, type Problem } from "../../errors.js";
 
 /**
  * Core field names that Axiomatic spells differently; the rest are already camelCase. The core's
- * `relationship` is a company's `role` here; an outbound email's `html` is `htmlBody`. (A membership's `title` is the core's `role`, but its
+ * `relationship` is a company's `role` here; an outbound email's `html` is `htmlBody`; a stage's
+ * `probability`, `color`, `key` and `position` are `defaultProbabilityPct`, `colorKey`, `systemKey`
+ * and `sortOrder`. (A membership's `title` is the core's `role`, but its
  * bounds are checked by the route schema, so the core never names it.)
  */
 const FIELD_NAMES: Record<string, string> = {
   assignee: "ownerUserId",
   owner: "ownerUserId",
   company: "companyId",
+  contact: "contactId",
   html: "htmlBody",
+  // Stages of the lead board.
+  probability: "defaultProbabilityPct",
+  color: "colorKey",
+  key: "systemKey",
+  position: "sortOrder",
+  moveTo: "moveLeadsToStageId",
+  stage: "stageId",
   primaryCompany: "companyId",
   relationship: "role",
 };

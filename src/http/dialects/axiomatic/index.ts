@@ -14,8 +14,10 @@ import { contactsRoutes } from "./contacts.routes.js";
 import { type AxiomaticApp, type AxiomaticDeps, checkEntity } from "./context.js";
 import { dashboardRoutes } from "./dashboard.routes.js";
 import { axiomaticError } from "./errors.js";
+import { leadsRoutes } from "./leads.routes.js";
 import { membershipsRoutes } from "./memberships.routes.js";
 import { outboundEmailRoutes } from "./outbound-email.routes.js";
+import { pipelineStagesRoutes } from "./pipeline-stages.routes.js";
 import { prospectingRoutes } from "./prospecting.routes.js";
 
 export interface AxiomaticPluginOptions extends AxiomaticDeps {
@@ -67,4 +69,6 @@ export async function axiomaticPlugin(
   await dashboardRoutes(app, options);
   await activitiesRoutes(app, options);
   await outboundEmailRoutes(app, options);
+  await pipelineStagesRoutes(app, options);
+  await leadsRoutes(app, options);
 }

@@ -57,6 +57,6 @@ export async function dashboardRoutes(app: ValethonApp, { core }: ValethonDeps):
         response: { 200: DashboardEnvelopeSchema, ...STANDARD_ERRORS },
       },
     },
-    async (request) => ok(renderDashboard(await dashboardOf(core, scopeOf(request)))),
+    async (request) => ok(renderDashboard(await dashboardOf(core, scopeOf(request), "opportunities"))),
   );
 }

@@ -171,6 +171,7 @@ export async function pipelinesRoutes(app: ValethonApp, { core }: ValethonDeps):
         deleted: true as const,
         moved_to: moveTo ?? null,
         moved_opportunities: result.moved,
+        moved_leads: result.movedLeads,
       });
     },
   );

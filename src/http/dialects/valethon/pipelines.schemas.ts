@@ -126,6 +126,7 @@ export const DeletedStageSchema = Type.Object({
     deleted: Type.Literal(true),
     moved_to: Nullable(Type.Integer()),
     moved_opportunities: Type.Integer(),
+    moved_leads: Type.Integer({ description: "Kith extension: leads moved with the stage's opportunities" }),
   }),
 });
 
