@@ -14,6 +14,8 @@ export interface ServerHello {
   key?: string;
   /** Secret key of a second workspace that takes the POSTs, so writes don't grow the read workspace. */
   writeKey?: string;
+  /** The read workspace's UUID (Axiomatic's `entityId`). */
+  entityId?: string;
   /** Leads seeded per workspace. */
   leads?: number;
   /** How long migrating and seeding took, in ms. */

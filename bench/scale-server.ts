@@ -70,7 +70,7 @@ async function start() {
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   if (typeof address !== "object" || address === null) throw new Error("no port");
-  return { port: address.port, key, leads: leadCount, seedMs: generatedMs };
+  return { port: address.port, key, entityId: scope.workspaceId, leads: leadCount, seedMs: generatedMs };
 }
 
 start().then(

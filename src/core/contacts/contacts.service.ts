@@ -144,9 +144,10 @@ export async function createContactIn(
   scope: Scope,
   at: string,
   rawInput: ContactInput,
+  options: ContactWriteOptions = {},
 ): Promise<Contact> {
   const input = checkContactInput(rawInput);
-  assertIdentifiable(input);
+  if (options.requireIdentity !== false) assertIdentifiable(input);
   if (input.email) await assertEmailFree(trx, scope, input.email);
   const company = input.primaryCompany ? await requireCompany(trx, scope, input.primaryCompany) : null;
   const ownerUserId = input.assignee ? await requireUserId(trx, scope, input.assignee, "assignee") : null;
@@ -200,9 +201,25 @@ export async function createContactIn(
   return contact;
 }
 
-export async function createContact(core: Core, scope: Scope, input: ContactInput): Promise<Contact> {
+/**
+ * How a dialect's document wants contacts written. Valethon's (Kith's choice for an undocumented
+ * body) needs a first name, a last name or an email; Axiomatic's requires no field at all.
+ */
+export interface ContactWriteOptions {
+  /** Refuse a contact left with no first name, last name or email (default true). */
+  requireIdentity?: boolean;
+}
+
+export async function createContact(
+  core: Core,
+  scope: Scope,
+  input: ContactInput,
+  options: ContactWriteOptions = {},
+): Promise<Contact> {
   const at = core.clock.now().toISOString();
-  return guardUnique(() => core.db.transaction().execute((trx) => createContactIn(trx, scope, at, input)));
+  return guardUnique(() =>
+    core.db.transaction().execute((trx) => createContactIn(trx, scope, at, input, options)),
+  );
 }
 
 export async function getContact(core: Core, scope: Scope, ref: ContactRef): Promise<Contact> {
@@ -245,6 +262,7 @@ export async function updateContact(
   scope: Scope,
   ref: ContactRef,
   rawInput: ContactInput,
+  options: ContactWriteOptions = {},
 ): Promise<ContactDetails> {
   const input = checkContactInput(rawInput);
   const at = core.clock.now().toISOString();
@@ -270,11 +288,12 @@ export async function updateContact(
         changes[field] = { from: before[field], to: value };
         update[TEXT_COLUMNS[field]] = value;
       }
-      assertIdentifiable({
-        firstName: "firstName" in changes ? input.firstName : before.firstName,
-        lastName: "lastName" in changes ? input.lastName : before.lastName,
-        email: "email" in changes ? input.email : before.email,
-      });
+      if (options.requireIdentity !== false)
+        assertIdentifiable({
+          firstName: "firstName" in changes ? input.firstName : before.firstName,
+          lastName: "lastName" in changes ? input.lastName : before.lastName,
+          email: "email" in changes ? input.email : before.email,
+        });
       if ("email" in changes) {
         if (input.email) await assertEmailFree(trx, scope, input.email, before.id);
         update.email_normalized = input.email ? input.email.toLowerCase() : null;

@@ -4,7 +4,8 @@
  * chunks rather than through the services (a million leads through one-record transactions would
  * take an hour), so it records no events: demo history is not news for webhooks.
  *
- * Proportions per 10 leads: 1 company, 3 contacts, 1 opportunity, 5 activities.
+ * Proportions per 10 leads: 1 company, 3 contacts, 1 opportunity, 5 activities. Every lead stands
+ * in a stage of the default pipeline (six in ten in the first open one), half of them with a value.
  */
 import { sql } from "kysely";
 import type { Core, Scope, Trx } from "../core.js";
@@ -188,6 +189,7 @@ export async function generateDemoData(
   }
   const stages = await defaultStages(core, scope);
   if (stages.length === 0) throw validationError("workspace", "has no default pipeline");
+  const firstOpen = stages.find((stage) => stage.kind === "open") ?? stages[0]!;
   const totals: DemoCounts = { leads: 0, contacts: 0, companies: 0, opportunities: 0 };
   const ws = scope.workspaceId;
   const now = core.clock.now().getTime();
@@ -243,9 +245,13 @@ export async function generateDemoData(
         const last = pick(LAST, mix(seq + 1));
         const email =
           `${first}.${last}.${seq}@${pick(COMPANY_WORDS, mix(seq + 2)).toLowerCase()}.example.com`.toLowerCase();
-        const company = pick(companies, mix(seq + 5)).name;
+        const companyRow = pick(companies, mix(seq + 5));
+        const company = companyRow.name;
         const at = timeOf(done + i);
         const source = pick(SOURCES, mix(seq + 4));
+        // On the board: most new leads wait in the first stage, the rest spread over all of them.
+        const stage = mix(seq + 9) % 10 < 6 ? firstOpen : pick(stages, mix(seq + 10));
+        const valued = mix(seq + 11) % 2 === 0;
         const row = {
           id: newId(),
           workspace_id: ws,
@@ -259,6 +265,11 @@ export async function generateDemoData(
           status: pick(STATUSES, mix(seq + 6)),
           source,
           score: mix(seq + 8) % 101,
+          stage_id: stage.id,
+          stage_changed_at: at,
+          value_minor: valued ? ((mix(seq + 12) % 500) + 1) * 10_000 : null,
+          currency: valued ? "USD" : null,
+          company_id: companyRow.id,
           created_at: at,
           updated_at: at,
         };

@@ -283,7 +283,8 @@ async function resolveMembers(
 /**
  * Adds companies and contacts to a list. Idempotent: a record already on the list stays once and
  * is counted in `alreadyMembers`. Every id is checked before anything is written, so a bad id
- * leaves the list as it was.
+ * leaves the list as it was. No ids at all adds nothing (Axiomatic's document requires only
+ * `listId`), once the list is known to exist.
  */
 export async function addListMembers(
   core: Core,
@@ -314,11 +315,6 @@ export async function addListMembers(
       const [memberType, memberId] = key.split(":") as [MemberType, string];
       return { memberType, memberId };
     });
-    if (members.length === 0)
-      throw validationError(
-        fields.companies,
-        `give at least one id in ${fields.companies} or ${fields.contacts}`,
-      );
     const added: { memberType: MemberType; memberId: string }[] = [];
     for (let start = 0; start < members.length; start += 200) {
       const rows = await trx

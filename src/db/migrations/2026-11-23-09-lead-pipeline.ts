@@ -1,8 +1,9 @@
 /**
  * Leads as pipeline cards (the Axiomatic view of a lead, and CRMLead Pro's `pipeline_stage`): a
  * title, a stage of the workspace's default pipeline, a value, a company and a contact, and the
- * history of stage moves that lead timelines read (with an index for a lead's outbound emails). Existing leads start in the default pipeline's
- * first open stage. Frozen in time: later changes go into new migrations.
+ * history of stage moves that lead timelines read (with an index for a lead's outbound emails).
+ * Existing leads start in the default pipeline's first open stage. Frozen in time: later changes
+ * go into new migrations.
  */
 import { type Kysely, sql } from "kysely";
 import { engineOf } from "../database.js";
@@ -26,8 +27,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn(name, type as any, build ?? ((c) => c))
       .execute();
   }
-  // Board, filters and the dashboard's per-stage sums and "won this month" (stage + moved-at range).
-  await sql`create index leads_live_by_stage on leads (workspace_id, stage_id, stage_changed_at) where deleted_at is null`.execute(
+  // The board: a stage's leads, newest first (and its count).
+  await sql`create index leads_live_by_stage on leads (workspace_id, stage_id, created_at, seq) where deleted_at is null`.execute(
+    db,
+  );
+  // The dashboard, from the index alone: sums per stage and currency, and the leads that moved into
+  // a won or lost stage within a month.
+  await sql`create index leads_live_by_stage_move on leads (workspace_id, stage_id, stage_changed_at, currency, value_minor) where deleted_at is null`.execute(
     db,
   );
   await sql`create index leads_live_by_company on leads (workspace_id, company_id) where deleted_at is null and company_id is not null`.execute(
@@ -70,7 +76,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex("outbound_emails_by_lead").execute();
   await db.schema.dropTable("lead_stage_moves").execute();
-  for (const index of ["leads_live_by_stage", "leads_live_by_company", "leads_live_by_contact"]) {
+  for (const index of [
+    "leads_live_by_stage",
+    "leads_live_by_stage_move",
+    "leads_live_by_company",
+    "leads_live_by_contact",
+  ]) {
     await db.schema.dropIndex(index).execute();
   }
   for (const column of [

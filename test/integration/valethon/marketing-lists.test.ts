@@ -208,9 +208,10 @@ for (const engine of ENGINES) {
       });
       expect(badContact.statusCode).toBe(400);
       expect(badContact.json.error).toContain("contact_ids");
+      // No ids: nothing to add, nothing written (the same rule as Axiomatic's add-to-list).
       const empty = await api("POST", `/marketing-lists/${list.list_id}/members`, {});
-      expect(empty.statusCode).toBe(400);
-      expect(empty.json.error).toContain("company_ids");
+      expect(empty.statusCode).toBe(200);
+      expect(empty.json.data).toEqual({ list_id: list.list_id, added: 0, already_members: 0 });
 
       const rows = await kit.core.db
         .selectFrom("marketing_list_members")

@@ -1,6 +1,7 @@
 /** Axiomatic contact endpoints (seed-apis.md 003 rows 8–12), served by the core's contacts. */
 import { Type } from "typebox";
 import {
+  type ContactWriteOptions,
   createContact,
   deleteContact,
   getContact,
@@ -17,6 +18,9 @@ import {
   UpdateContactBodySchema,
 } from "./contacts.schemas.js";
 import { type AxiomaticApp, type AxiomaticDeps, scopeOf } from "./context.js";
+
+/** The document requires no contact field (its sample body is `{}`): a contact may be unnamed. */
+const AS_DOCUMENTED: ContactWriteOptions = { requireIdentity: false };
 
 export async function contactsRoutes(app: AxiomaticApp, { core }: AxiomaticDeps): Promise<void> {
   const tags = ["Contacts"];
@@ -58,7 +62,12 @@ export async function contactsRoutes(app: AxiomaticApp, { core }: AxiomaticDeps)
       },
     },
     async (request, reply) => {
-      const contact = await createContact(core, scopeOf(request), contactInputFrom(request.body));
+      const contact = await createContact(
+        core,
+        scopeOf(request),
+        contactInputFrom(request.body),
+        AS_DOCUMENTED,
+      );
       reply.code(201);
       return renderContact(contact);
     },
@@ -99,6 +108,7 @@ export async function contactsRoutes(app: AxiomaticApp, { core }: AxiomaticDeps)
           scopeOf(request),
           { id: request.params.id },
           contactInputFrom(request.body),
+          AS_DOCUMENTED,
         ),
       ),
   );

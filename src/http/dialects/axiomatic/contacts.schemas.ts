@@ -40,7 +40,7 @@ const body = Type.Object(
   { additionalProperties: false },
 );
 
-/** A contact needs a first name, a last name or an email (checked by the core). */
+/** Every field is optional, as in the document (its sample body is `{}`). */
 export const CreateContactBodySchema = body;
 /** Partial: absent fields stay as they are. */
 export const UpdateContactBodySchema = body;
