@@ -5,6 +5,7 @@
  *
  * - a `leads` row per lead (seq 1..n, lower-cased `email_normalized`, ISO times with milliseconds);
  * - its `lead.created` event in `events` (the outbox), carrying the lead record as `createLead` does;
+ * - its share of its stage's totals (`lead_stage_totals`);
  * - the workspace's `leads` sequence set to n, so the next `createLead` (the POST scenario) gets n + 1.
  *
  * `checkSeed` then reads the first and last lead and a page back through the core service, so a seeding
@@ -15,6 +16,7 @@ import type { Insertable } from "kysely";
 import type { Core, Scope } from "../src/core/core.js";
 import { newId } from "../src/core/ids.js";
 import type { Lead, LeadStatus } from "../src/core/leads/lead.types.js";
+import { addLeadRowsToStageTotals } from "../src/core/leads/lead-stage-totals.js";
 import { getLead, listLeads } from "../src/core/leads/leads.service.js";
 import { ensureDefaultPipeline } from "../src/core/pipelines/default-pipeline.js";
 import { findDefaultPipeline } from "../src/core/pipelines/pipelines.repository.js";
@@ -119,6 +121,7 @@ export async function seedLeads(core: Core, scope: Scope, count: number, tag: st
         });
       }
       await trx.insertInto("leads").values(leads).execute();
+      await addLeadRowsToStageTotals(trx, scope.workspaceId, leads);
       await trx.insertInto("events").values(events).execute();
     }
     await trx

@@ -98,6 +98,15 @@ export interface LeadTable {
   deleted_at: string | null;
 }
 
+/** Live leads and their value per stage and currency ('' = no value), kept in the write's transaction. */
+export interface LeadStageTotalTable {
+  workspace_id: string;
+  stage_id: string;
+  currency: string;
+  lead_count: number;
+  value_minor: number;
+}
+
 /** One move of a lead from a stage to another (migration 09); read by lead timelines. */
 export interface LeadStageMoveTable {
   id: string;
@@ -517,6 +526,7 @@ export interface Database {
   counters: CounterTable;
   leads: LeadTable;
   lead_stage_moves: LeadStageMoveTable;
+  lead_stage_totals: LeadStageTotalTable;
   events: EventTable;
   companies: CompanyTable;
   contacts: ContactTable;

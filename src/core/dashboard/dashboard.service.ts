@@ -1,7 +1,8 @@
 /**
  * The CRM dashboard: a handful of aggregates over the workspace's pipeline cards and activities.
- * Every figure is one GROUP BY or COUNT answered from an index of migration 08, so the cost grows
- * with the number of stages and currencies, not with the number of records.
+ * Every figure is one GROUP BY or COUNT answered from an index (migrations 08 and 09), or, for
+ * leads per stage, the totals their writes keep, so the cost grows with the number of stages and
+ * currencies, not with the number of records.
  *
  * Cards are the records that stand in the default pipeline's stages: leads (Axiomatic's board) or
  * opportunities (Valethon's); the caller says which. Leads count as won or lost this month when
@@ -9,13 +10,15 @@
  *
  * Periods are UTC calendar ones: "this month" is the current UTC month, "today" the current UTC
  * day, "the last 7 days" today and the 6 days before it. So the figures change only with writes
- * and at midnight UTC, which lets `dashboardOf` remember them (see `remembered`).
+ * and at midnight UTC, which lets `dashboardOf` remember them (see shared/until-next-write.ts).
  */
 import { sql } from "kysely";
 import type { Core, Executor, Scope } from "../core.js";
 import { countLive } from "../counters.js";
+import { readStageTotals } from "../leads/lead-stage-totals.js";
 import type { StageKind } from "../pipelines/pipeline.types.js";
 import { findDefaultPipeline } from "../pipelines/pipelines.repository.js";
+import { untilNextWrite } from "../shared/until-next-write.js";
 
 /** Minor units per ISO 4217 currency code; cards of several currencies are never added together. */
 export type Money = Record<string, number>;
@@ -57,10 +60,21 @@ function addTo(money: Money, currency: string | null, minor: number): void {
 /** The records a dashboard counts as pipeline cards. */
 export type CardKind = "leads" | "opportunities";
 
-async function cardsPerStage(db: Executor, scope: Scope, cards: CardKind, stageIds: string[]) {
+/** Count and value per stage and currency of the given stages' cards (currency null: no value). */
+async function cardsPerStage(
+  db: Executor,
+  scope: Scope,
+  cards: CardKind,
+  stageIds: string[],
+): Promise<{ stageId: string; currency: string | null; count: number; valueMinor: number }[]> {
   if (stageIds.length === 0) return [];
-  return db
-    .selectFrom(cards)
+  // Leads: the totals their writes keep (a million leads would otherwise be a million index reads).
+  if (cards === "leads") {
+    const wanted = new Set(stageIds);
+    return (await readStageTotals(db, scope)).filter((total) => wanted.has(total.stageId));
+  }
+  const rows = await db
+    .selectFrom("opportunities")
     .select((eb) => [
       "stage_id",
       "currency",
@@ -72,6 +86,12 @@ async function cardsPerStage(db: Executor, scope: Scope, cards: CardKind, stageI
     .where("stage_id", "in", stageIds)
     .groupBy(["stage_id", "currency"])
     .execute();
+  return rows.map((row) => ({
+    stageId: row.stage_id,
+    currency: row.currency,
+    count: Number(row.count),
+    valueMinor: Number(row.value ?? 0),
+  }));
 }
 
 /** Cards won (or lost) within [from, to): see the header for what that means for each kind. */
@@ -192,9 +212,9 @@ async function computeFigures(
   }));
   const byId = new Map(stages.map((stage) => [stage.stageId, stage]));
   for (const row of perStage) {
-    const stage = byId.get(row.stage_id!)!;
-    stage.count += Number(row.count);
-    addTo(stage.value, row.currency, Number(row.value ?? 0));
+    const stage = byId.get(row.stageId)!;
+    stage.count += row.count;
+    addTo(stage.value, row.currency, row.valueMinor);
   }
   const openPipeline = { count: 0, value: {} as Money, weightedValue: {} as Money };
   for (const stage of stages.filter((candidate) => candidate.kind === "open")) {
@@ -222,30 +242,6 @@ async function computeFigures(
   };
 }
 
-/**
- * Computed figures per workspace, valid while the workspace's event stream stands still and the
- * UTC day is the same: every write of domain data appends an event in its transaction, and every
- * period is a calendar one. The age bound covers what the position can miss: on PostgreSQL a
- * transaction may commit after one holding a later position.
- */
-const MAX_AGE_MS = 10_000;
-interface Remembered {
-  day: string;
-  position: number;
-  computedAt: number;
-  figures: Figures;
-}
-const remembered = new WeakMap<Core, Map<string, Remembered>>();
-
-async function latestPosition(core: Core, scope: Scope): Promise<number> {
-  const row = await core.db
-    .selectFrom("events")
-    .select((eb) => eb.fn.max("position").as("position"))
-    .where("workspace_id", "=", scope.workspaceId)
-    .executeTakeFirst();
-  return Number(row?.position ?? 0);
-}
-
 /** The dashboard of `cards` as of `now` (default: the core's clock). */
 export async function dashboardOf(
   core: Core,
@@ -255,27 +251,17 @@ export async function dashboardOf(
 ): Promise<Dashboard> {
   const now = options.now ?? core.clock.now();
   const period = periodOf(now);
-  let cache = remembered.get(core);
-  if (!cache) {
-    cache = new Map();
-    remembered.set(core, cache);
-  }
-  const position = await latestPosition(core, scope);
-  const cacheKey = `${scope.workspaceId}\u0000${cards}`;
-  let entry = cache.get(cacheKey);
-  const fresh =
-    entry?.day === period.todayStart &&
-    entry.position === position &&
-    Math.abs(now.getTime() - entry.computedAt) < MAX_AGE_MS;
-  if (!entry || !fresh) {
-    entry = {
-      day: period.todayStart,
-      position,
-      computedAt: now.getTime(),
-      figures: await computeFigures(core, scope, cards, period),
-    };
-    cache.set(cacheKey, entry);
-  }
+  // Periods are calendar ones: the figures stay valid within the UTC day until the next write.
+  const figures = await untilNextWrite(
+    core,
+    scope,
+    `dashboard:${cards}`,
+    () => computeFigures(core, scope, cards, period),
+    {
+      token: period.todayStart,
+      nowMs: now.getTime(),
+    },
+  );
   return {
     period: {
       now: period.now,
@@ -283,6 +269,6 @@ export async function dashboardOf(
       todayStart: period.todayStart,
       weekStart: period.weekStart,
     },
-    ...entry.figures,
+    ...figures,
   };
 }

@@ -11,6 +11,7 @@ import { sql } from "kysely";
 import type { Core, Scope, Trx } from "../core.js";
 import { validationError } from "../errors.js";
 import { newId } from "../ids.js";
+import { addLeadRowsToStageTotals } from "../leads/lead-stage-totals.js";
 
 export interface DemoCounts {
   leads: number;
@@ -387,6 +388,7 @@ export async function generateDemoData(
 
       await insertChunks(trx, "companies", companies);
       await insertChunks(trx, "leads", leads);
+      await addLeadRowsToStageTotals(trx, ws, leads);
       await insertChunks(trx, "contacts", contacts);
       await insertChunks(trx, "contact_companies", memberships);
       await insertChunks(trx, "opportunities", opportunities);

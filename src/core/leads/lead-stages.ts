@@ -10,6 +10,7 @@ import { newId } from "../ids.js";
 import { ensureDefaultPipelineIn } from "../pipelines/default-pipeline.js";
 import type { StageKind } from "../pipelines/pipeline.types.js";
 import type { LeadStageRef } from "./lead.types.js";
+import { readStageTotals } from "./lead-stage-totals.js";
 
 export interface LeadStage {
   id: string;
@@ -99,17 +100,13 @@ export async function recordStageMove(
     .execute();
 }
 
-/** Live leads per stage of the workspace (the board's `leadCount`). */
+/** Live leads per stage of the workspace (the board's `leadCount`), from the kept totals. */
 export async function countLeadsPerStage(db: Executor, scope: Scope): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom("leads")
-    .select((eb) => ["stage_id", eb.fn.countAll<number>().as("count")])
-    .where("workspace_id", "=", scope.workspaceId)
-    .where("deleted_at", "is", null)
-    .where("stage_id", "is not", null)
-    .groupBy("stage_id")
-    .execute();
-  return new Map(rows.map((row) => [row.stage_id!, Number(row.count)]));
+  const counts = new Map<string, number>();
+  for (const total of await readStageTotals(db, scope)) {
+    counts.set(total.stageId, (counts.get(total.stageId) ?? 0) + total.count);
+  }
+  return counts;
 }
 
 /** Live leads in one stage (a stage that holds some cannot simply be deleted). */

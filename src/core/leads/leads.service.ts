@@ -21,6 +21,7 @@ import { softDeleteIn } from "../shared/soft-delete.js";
 import { findUserId, requireUserId } from "../users/user-refs.js";
 import { checkLeadInput } from "./lead.rules.js";
 import type { Lead, LeadInput, LeadListQuery, LeadRef, Page } from "./lead.types.js";
+import { moveStageShare, shiftStageTotals } from "./lead-stage-totals.js";
 import { findLeadStage, recordStageMove, requireLeadStage, stageForNewLead } from "./lead-stages.js";
 import { findLead, queryLeads } from "./leads.repository.js";
 
@@ -176,6 +177,7 @@ export async function createLeadIn(trx: Trx, scope: Scope, at: string, rawInput:
     updated_at: at,
     deleted_at: null,
   });
+  await shiftStageTotals(trx, scope.workspaceId, { stageId: stage.id, currency, valueMinor }, 1);
   // Read back only when an assignee must be rendered; otherwise the input says it all.
   const lead: Lead = assignedUserId
     ? (await findLead(trx, scope, { id }))!
@@ -321,6 +323,7 @@ export async function updateLeadIn(
   // Filtered totals may have moved: let cached counts of this workspace's leads go stale.
   await touchCounter(trx, scope.workspaceId, "leads");
   const after = (await findLead(trx, scope, { id: before.id }))!;
+  await moveStageShare(trx, scope.workspaceId, before, after);
   await withCustomFields(trx, scope, [after]);
   if (changes.assignee) changes.assignee.to = after.assignee;
   if (JSON.stringify(after.customFields) !== JSON.stringify(before.customFields)) {
@@ -437,6 +440,7 @@ export async function deleteLead(core: Core, scope: Scope, ref: LeadRef): Promis
       id: lead.id,
       eventData: eventData(lead),
     });
+    await shiftStageTotals(trx, scope.workspaceId, lead, -1);
     return lead;
   });
 }

@@ -27,13 +27,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn(name, type as any, build ?? ((c) => c))
       .execute();
   }
-  // The board: a stage's leads, newest first (and its count).
-  await sql`create index leads_live_by_stage on leads (workspace_id, stage_id, created_at, seq) where deleted_at is null`.execute(
-    db,
-  );
-  // The dashboard, from the index alone: sums per stage and currency, and the leads that moved into
-  // a won or lost stage within a month.
-  await sql`create index leads_live_by_stage_move on leads (workspace_id, stage_id, stage_changed_at, currency, value_minor) where deleted_at is null`.execute(
+  // The board: a stage's leads, newest first; and the leads that moved into a won or lost stage
+  // within a month (the dashboard), from the index alone.
+  await sql`create index leads_live_by_stage on leads (workspace_id, stage_id, created_at, seq, stage_changed_at, currency, value_minor, deleted_at) where deleted_at is null`.execute(
     db,
   );
   await sql`create index leads_live_by_company on leads (workspace_id, company_id) where deleted_at is null and company_id is not null`.execute(
@@ -65,6 +61,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on("lead_stage_moves")
     .columns(["lead_id", "moved_at"])
     .execute();
+  // Live leads and their value per stage and currency, kept by the leads service in each write's
+  // transaction: the board's counts and the dashboard's sums without reading every lead. `currency`
+  // is '' for leads without a value.
+  await db.schema
+    .createTable("lead_stage_totals")
+    .addColumn("workspace_id", "text", (c) => c.notNull().references("workspaces.id").onDelete("cascade"))
+    .addColumn("stage_id", "text", (c) => c.notNull().references("pipeline_stages.id").onDelete("cascade"))
+    .addColumn("currency", "text", (c) => c.notNull())
+    .addColumn("lead_count", "integer", (c) => c.notNull())
+    .addColumn("value_minor", postgres ? "bigint" : "integer", (c) => c.notNull())
+    .addPrimaryKeyConstraint("lead_stage_totals_pk", ["workspace_id", "stage_id", "currency"])
+    .execute();
+  await sql`insert into lead_stage_totals (workspace_id, stage_id, currency, lead_count, value_minor)
+    select workspace_id, stage_id, coalesce(currency, ''), count(*), coalesce(sum(value_minor), 0)
+    from leads where deleted_at is null and stage_id is not null
+    group by workspace_id, stage_id, coalesce(currency, '')`.execute(db);
+
   // A lead's timeline lists its messages still waiting to be sent.
   await db.schema
     .createIndex("outbound_emails_by_lead")
@@ -76,12 +89,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex("outbound_emails_by_lead").execute();
   await db.schema.dropTable("lead_stage_moves").execute();
-  for (const index of [
-    "leads_live_by_stage",
-    "leads_live_by_stage_move",
-    "leads_live_by_company",
-    "leads_live_by_contact",
-  ]) {
+  await db.schema.dropTable("lead_stage_totals").execute();
+  for (const index of ["leads_live_by_stage", "leads_live_by_company", "leads_live_by_contact"]) {
     await db.schema.dropIndex(index).execute();
   }
   for (const column of [
