@@ -33,6 +33,8 @@ export interface Config {
   readonly webhookClaimSeconds: number;
   /** Requests per minute a public (widget) key may make over all its visitors, unless the key sets its own. */
   readonly widgetKeyCeiling: number;
+  /** The address people reach this server at (links in campaign emails); default: host and port. */
+  readonly publicUrl: string;
   /** Base path per dialect; `null` when the dialect is switched off. */
   readonly mounts: Readonly<Record<DialectName, string | null>>;
 }
@@ -124,8 +126,9 @@ export function loadConfig(env: Env = process.env): Config {
     mounts[dialect] = parseMount(variable, env[variable], DEFAULT_MOUNTS[dialect]);
   }
   const host = env.HOST || "127.0.0.1";
+  const port = parsePort("PORT", env.PORT || "3000");
   return Object.freeze({
-    port: parsePort("PORT", env.PORT || "3000"),
+    port,
     host,
     databaseUrl: parseDatabaseUrl("DATABASE_URL", env.DATABASE_URL || "sqlite:./data/kith.sqlite"),
     redisUrl,
@@ -144,6 +147,25 @@ export function loadConfig(env: Env = process.env): Config {
       3600,
     ),
     widgetKeyCeiling: parseInteger("KITH_WIDGET_KEY_CEILING", env.KITH_WIDGET_KEY_CEILING, 600, 1, 1_000_000),
+    publicUrl: parsePublicUrl(
+      env.KITH_PUBLIC_URL,
+      `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    ),
     mounts: Object.freeze(mounts),
   });
+}
+
+/** An http(s) origin with an optional path, without a trailing slash. */
+function parsePublicUrl(raw: string | undefined, fallback: string): string {
+  if (!raw) return fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`KITH_PUBLIC_URL must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`KITH_PUBLIC_URL must be an http(s) URL, got "${raw}"`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }

@@ -9,6 +9,7 @@ import type { Config } from "./config.js";
 import { ensureServerSecret } from "./core/settings.js";
 import { type Bootstrapped, bootstrapDefaultWorkspace } from "./core/workspaces/bootstrap.js";
 import { buildApp } from "./http/app.js";
+import { createCampaignSender } from "./jobs/campaign-sender.js";
 import { createEmailSender } from "./jobs/email-sender.js";
 import { startPruning } from "./jobs/pruning.js";
 import { createWebhookDispatcher, type WebhookDispatcher } from "./jobs/webhook-dispatcher.js";
@@ -75,6 +76,17 @@ export async function startServer(
     ? createEmailSender({ core, serverSecret, allowPrivate: config.webhookAllowPrivate, logger: app.log })
     : null;
   emailSender?.start();
+  // Campaigns too; their unsubscribe links point at KITH_PUBLIC_URL.
+  const campaignSender = dispatcher
+    ? createCampaignSender({
+        core,
+        serverSecret,
+        allowPrivate: config.webhookAllowPrivate,
+        publicBaseUrl: config.publicUrl,
+        logger: app.log,
+      })
+    : null;
+  campaignSender?.start();
   // Retention runs with the worker: events and delivery logs past KITH_EVENT_RETENTION_DAYS.
   const pruning = dispatcher
     ? startPruning(core, { retentionDays: config.eventRetentionDays, logger: app.log })
@@ -89,6 +101,7 @@ export async function startServer(
       // The dispatcher first: it finishes its sends in flight (each bounded by its timeout).
       await dispatcher?.stop();
       await emailSender?.stop();
+      await campaignSender?.stop();
       await pruning?.stop();
       await app.close();
       await limiter.close();

@@ -21,6 +21,7 @@ import {
   createWorkspace,
   getWorkspaceBySlug,
   listWorkspaces,
+  setWorkspacePlan,
 } from "../core/workspaces/workspaces.service.js";
 import { startWorker } from "../jobs/worker.js";
 import { openRuntime, type Runtime } from "../runtime.js";
@@ -151,6 +152,15 @@ export function buildProgram(): Command {
         createWorkspace(core, { name: options.name, slug: options.slug }),
       );
       print(output(command), created, () => `created workspace ${created.slug} (${created.id})`);
+    });
+  workspace
+    .command("plan")
+    .description("set a workspace's plan: growth (1,000 requests/min on CRMLead Pro) or pro (5,000)")
+    .argument("<slug>", "workspace slug")
+    .argument("<plan>", "growth or pro")
+    .action(async (slug, plan, _options, command) => {
+      const updated = await withRuntime(({ core }) => setWorkspacePlan(core, slug, plan));
+      print(output(command), updated, () => `workspace ${updated.slug} is on the ${updated.plan} plan`);
     });
   workspace
     .command("list")

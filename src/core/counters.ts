@@ -34,6 +34,14 @@ const release = prepared((db, p: CounterParams) =>
     .where("entity", "=", p.entity),
 );
 
+const restore = prepared((db, p: CounterParams) =>
+  db
+    .updateTable("counters")
+    .set({ live_count: sql<number>`live_count + 1`, version: sql<number>`version + 1` })
+    .where("workspace_id", "=", p.workspaceId)
+    .where("entity", "=", p.entity),
+);
+
 const touch = prepared((db, p: CounterParams) =>
   db
     .updateTable("counters")
@@ -59,6 +67,11 @@ export async function allocateNumber(db: Executor, workspaceId: string, entity: 
 /** Counts one live record fewer (after a delete). */
 export async function releaseLive(db: Executor, workspaceId: string, entity: string): Promise<void> {
   await release(db, { workspaceId, entity });
+}
+
+/** Counts one live record more (a deleted record restored; its number it already has). */
+export async function restoreLive(db: Executor, workspaceId: string, entity: string): Promise<void> {
+  await restore(db, { workspaceId, entity });
 }
 
 /** Marks a change to a live record that moves no counter (an update). */

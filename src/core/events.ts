@@ -5,7 +5,7 @@
 import type { Insertable } from "kysely";
 import { prepared } from "../db/prepared.js";
 import type { EventTable } from "../db/schema.js";
-import type { Scope, Trx } from "./core.js";
+import type { Executor, Scope, Trx } from "./core.js";
 import { newId } from "./ids.js";
 
 export interface DomainEvent {
@@ -44,4 +44,31 @@ export async function appendEvent(trx: Trx, scope: Scope, at: string, event: Dom
     created_at: at,
   });
   return id;
+}
+
+export interface RecordEvent {
+  type: string;
+  data: Record<string, unknown>;
+  actor: string | null;
+  at: string;
+}
+
+/** One record's newest events (up to `limit`), oldest first; pruned ones are gone. */
+export async function readRecordEvents(
+  db: Executor,
+  scope: Scope,
+  entityId: string,
+  limit: number,
+): Promise<RecordEvent[]> {
+  const rows = await db
+    .selectFrom("events")
+    .select(["type", "data", "actor", "created_at"])
+    .where("entity_id", "=", entityId)
+    .where("workspace_id", "=", scope.workspaceId)
+    .orderBy("position", "desc")
+    .limit(limit)
+    .execute();
+  return rows
+    .reverse()
+    .map((row) => ({ type: row.type, data: JSON.parse(row.data), actor: row.actor, at: row.created_at }));
 }

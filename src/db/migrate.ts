@@ -9,6 +9,8 @@ import * as agentSessions from "./migrations/2026-11-23-06-agent-sessions.js";
 import * as email from "./migrations/2026-11-23-07-email.js";
 import * as marketingLists from "./migrations/2026-11-23-08-marketing-lists.js";
 import * as leadPipeline from "./migrations/2026-11-23-09-lead-pipeline.js";
+import * as campaigns from "./migrations/2026-11-23-10-campaigns.js";
+import * as crmleadpro from "./migrations/2026-11-23-11-crmleadpro.js";
 
 const MIGRATIONS: Record<string, Migration> = {
   "2026-11-23-01-foundation": foundation,
@@ -20,6 +22,8 @@ const MIGRATIONS: Record<string, Migration> = {
   "2026-11-23-07-email": email,
   "2026-11-23-08-marketing-lists": marketingLists,
   "2026-11-23-09-lead-pipeline": leadPipeline,
+  "2026-11-23-10-campaigns": campaigns,
+  "2026-11-23-11-crmleadpro": crmleadpro,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

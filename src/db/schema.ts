@@ -8,6 +8,8 @@ export interface WorkspaceTable {
   id: string;
   slug: string;
   name: string;
+  /** growth | pro (migration 11): CRMLead Pro's rate limits. */
+  plan: Generated<string>;
   created_at: string;
   updated_at: string;
 }
@@ -288,6 +290,8 @@ export interface WebhookTable {
   id: string;
   workspace_id: string;
   seq: number;
+  /** The API whose event names, payload and signature it gets: valethon | crmleadpro (migration 11). */
+  dialect: Generated<string>;
   url: string;
   /** JSON array of event types, or ["*"]. */
   events: string;
@@ -518,6 +522,73 @@ export interface MarketingListMemberTable {
   added_at: string;
 }
 
+/** WhatsApp Business (Cloud API) senders for campaigns (migration 10). */
+export interface WhatsAppConnectionTable {
+  id: string;
+  workspace_id: string;
+  seq: number;
+  name: string;
+  base_url: string;
+  phone_number_id: string;
+  /** Sealed with the server secret (see core/campaigns); never returned. */
+  token: string;
+  status: "active" | "disabled";
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface CampaignTable {
+  id: string;
+  workspace_id: string;
+  seq: number;
+  channel: "email" | "whatsapp";
+  name: string;
+  status: "queued" | "sending" | "sent" | "failed";
+  email_connection_id: string | null;
+  whatsapp_connection_id: string | null;
+  subject: string | null;
+  html: string | null;
+  template_name: string | null;
+  template_language: string | null;
+  /** JSON array of strings. */
+  template_variables: string | null;
+  /** JSON of the audience as given. */
+  audience: string;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
+export interface CampaignRecipientTable {
+  id: string;
+  workspace_id: string;
+  campaign_id: string;
+  record_type: "lead" | "contact";
+  record_id: string;
+  name: string | null;
+  address: string | null;
+  /** JSON object of placeholder values. */
+  variables: string;
+  status: "queued" | "sending" | "sent" | "failed" | "skipped";
+  skip_reason: "no_address" | "unsubscribed" | "duplicate" | null;
+  attempts: number;
+  next_attempt_at: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  last_error: string | null;
+  provider_message_id: string | null;
+  sent_at: string | null;
+  position: number;
+}
+
+export interface CampaignUnsubscribeTable {
+  workspace_id: string;
+  channel: "email" | "whatsapp";
+  address: string;
+  created_at: string;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   settings: SettingTable;
@@ -553,6 +624,10 @@ export interface Database {
   marketing_list_members: MarketingListMemberTable;
   email_connections: EmailConnectionTable;
   outbound_emails: OutboundEmailTable;
+  whatsapp_connections: WhatsAppConnectionTable;
+  campaigns: CampaignTable;
+  campaign_recipients: CampaignRecipientTable;
+  campaign_unsubscribes: CampaignUnsubscribeTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspaceTable>;

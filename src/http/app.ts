@@ -7,12 +7,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Config } from "../config.js";
 import type { Core } from "../core/core.js";
 import { axiomaticPlugin } from "./dialects/axiomatic/index.js";
+import { crmleadproPlugin } from "./dialects/crmleadpro/index.js";
 import { valethonPlugin } from "./dialects/valethon/index.js";
 import { type DocumentedDialect, registerDocs } from "./docs.js";
 import { inboxPlugin } from "./inbox/index.js";
 import type { Metrics } from "./metrics.js";
 import type { RateLimiter } from "./rate-limit/rate-limiter.js";
 import { closeEventStreams } from "./sse.js";
+import { registerUnsubscribe } from "./unsubscribe.js";
 import { validatorCompiler } from "./validation.js";
 import { registerWidgetAssets } from "./widget-asset.js";
 
@@ -57,9 +59,17 @@ const DIALECT_DOCS: Record<string, Omit<DocumentedDialect, "prefix">> = {
     name: "axiomatic",
     title: "Axiomatic CRM HTTP API (entity-scoped)",
     description:
-      "Companies, contacts and company memberships of one entity (workspace). Authenticate with " +
+      "Companies, contacts, memberships, the lead board (pipeline stages, leads, timelines), activities, tasks, the " +
+      "dashboard, marketing lists and outbound email of one entity (workspace). Authenticate with " +
       "`Authorization: Bearer ak_…` (or `x-api-key`) and name the entity with `entityId` (query `entityId`/`entity_id`, " +
       "header `x-entity-id`, or JSON body `entityId`, in that order). Errors: `{error}`.",
+  },
+  crmleadpro: {
+    name: "crmleadpro",
+    title: "CRMLead Pro API",
+    description:
+      "Leads (with history, archive and restore), pipelines, deals and contacts. Authenticate with " +
+      "`Authorization: Bearer crmlp_live_…`. Ids are `<type>_<ULID>`. Errors: `{error: {code, message, field}}`.",
   },
 };
 
@@ -77,7 +87,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const given = request.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
     },
-    routerOptions: { ignoreTrailingSlash: true },
+    // Path parameters up to 1 KiB: campaign unsubscribe tokens carry their address and signature.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
   });
   app.setValidatorCompiler(validatorCompiler);
 
@@ -103,6 +114,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (valethonPrefix !== null) mounted.push({ ...DIALECT_DOCS.valethon!, prefix: valethonPrefix });
   const axiomaticPrefix = config.mounts.axiomatic;
   if (axiomaticPrefix !== null) mounted.push({ ...DIALECT_DOCS.axiomatic!, prefix: axiomaticPrefix });
+  const crmleadproPrefix = config.mounts.crmleadpro;
+  if (crmleadproPrefix !== null) mounted.push({ ...DIALECT_DOCS.crmleadpro!, prefix: crmleadproPrefix });
   await registerDocs(app, mounted);
 
   app.get("/healthz", { schema: { summary: "Liveness: the process answers" } }, async () => ({
@@ -156,6 +169,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       { prefix: axiomaticPrefix },
     );
   }
+
+  if (crmleadproPrefix !== null) {
+    await app.register(
+      async (instance) => {
+        instance.addHook("onRoute", (route) => {
+          route.config = { ...(route.config as object), dialect: "crmleadpro" };
+        });
+        await crmleadproPlugin(instance, { core, guard });
+      },
+      { prefix: crmleadproPrefix },
+    );
+  }
+
+  // The unsubscribe link of campaign emails (public; the signed token is the credential).
+  await registerUnsubscribe(app, { core, configuredSecret: config.secret });
 
   // The agents' web inbox (page, JSON API and live stream), with its own cookie session.
   await app.register(async (instance) => inboxPlugin(instance, { core, limiter }), { prefix: "/inbox" });

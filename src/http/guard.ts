@@ -45,6 +45,8 @@ export async function authenticate(
   request: FastifyRequest,
   reply: FastifyReply,
   presentedKey: string | undefined,
+  /** A dialect's own default for secret keys (CRMLead Pro's per-plan limits); the key's rate_limit wins. */
+  secretLimitOf?: (principal: KeyPrincipal) => number,
 ): Promise<KeyPrincipal> {
   if (!presentedKey) throw unauthenticated();
   const principal = await deps.verify(presentedKey);
@@ -52,7 +54,7 @@ export async function authenticate(
   const limit =
     principal.rateLimit ??
     (principal.type === "secret"
-      ? DEFAULT_RATE_LIMITS.secret
+      ? (secretLimitOf?.(principal) ?? DEFAULT_RATE_LIMITS.secret)
       : (deps.widgetKeyCeiling ?? DEFAULT_WIDGET_KEY_CEILING));
   const decision = await deps.limiter.hit(principal.keyId, limit);
   showDecision(reply, decision);

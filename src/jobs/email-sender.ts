@@ -69,7 +69,7 @@ export interface EmailSenderOptions {
 const silent: DispatcherLogger = { info() {}, warn() {}, error() {} };
 
 /** A failure that no retry can fix. */
-class PermanentFailure extends Error {}
+export class PermanentFailure extends Error {}
 
 interface Connection {
   from_email: string;
@@ -174,11 +174,7 @@ export class EmailSender {
 
   private outcomeOf(error: unknown, attempt: number): SendOutcome {
     const message = describe(error);
-    const code = (error as { responseCode?: unknown }).responseCode;
-    const permanent =
-      error instanceof PermanentFailure ||
-      (typeof code === "number" && code >= 500) ||
-      (typeof code !== "number" && (error as { code?: unknown }).code === "EAUTH");
+    const permanent = isPermanentSmtpFailure(error);
     const delay = this.schedule[attempt - 1];
     if (permanent || delay === undefined) return { kind: "failed", error: message };
     const jittered = Math.round(delay * (1 + JITTER * (2 * this.random() - 1)));
@@ -190,86 +186,131 @@ export class EmailSender {
   }
 
   /** Sends one message; resolves with the Message-ID, throws on any failure. */
-  private async send(email: OutboundEmailRow): Promise<string | null> {
-    const connection: Connection | undefined = await this.core.db
-      .selectFrom("email_connections")
-      .select([
-        "from_email",
-        "from_name",
-        "host",
-        "port",
-        "secure",
-        "username",
-        "password",
-        "status",
-        "deleted_at",
-      ])
-      .where("id", "=", email.connection_id)
-      .executeTakeFirst();
-    if (!connection || connection.deleted_at) throw new PermanentFailure("the email connection was deleted");
-    if (connection.status !== "active") throw new PermanentFailure("the email connection is disabled");
-    const address = await this.addressOf(connection.host);
-    const timeout = this.options.connectionTimeoutMs ?? 10_000;
-    const transport = nodemailer.createTransport({
-      host: address,
-      port: Number(connection.port),
-      secure: Number(connection.secure) === 1,
-      // TLS verifies the configured name, not the address dialled.
-      tls: isIP(connection.host) ? {} : { servername: connection.host },
-      auth:
-        connection.username !== null
-          ? {
-              user: connection.username,
-              pass: connection.password ? openSecret(this.options.serverSecret, connection.password) : "",
-            }
-          : undefined,
-      connectionTimeout: timeout,
-      greetingTimeout: timeout,
-      socketTimeout: 3 * timeout,
-      disableFileAccess: true,
-      disableUrlAccess: true,
+  private send(email: OutboundEmailRow): Promise<string | null> {
+    return sendSmtpMessage(this.options, email.connection_id, {
+      to: email.to_email,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      headers: { "X-Kith-Email-Id": email.id },
     });
-    try {
-      const info = await transport.sendMail({
-        from: connection.from_name
-          ? { name: connection.from_name, address: connection.from_email }
-          : connection.from_email,
-        to: email.to_email,
-        subject: email.subject,
-        html: email.html,
-        text: email.text,
-        headers: { "X-Kith-Email-Id": email.id },
-      });
-      return typeof info.messageId === "string" ? info.messageId : null;
-    } finally {
-      transport.close();
-    }
-  }
-
-  /** The address to dial for a host: resolved once and checked against the private-address policy. */
-  private async addressOf(host: string): Promise<string> {
-    let addresses: string[];
-    if (isIP(host)) addresses = [host];
-    else {
-      try {
-        addresses = (await lookup(host, { all: true })).map((answer) => answer.address);
-      } catch (error) {
-        throw Object.assign(new Error(`cannot resolve ${host}: ${describe(error)}`), { code: "EDNS" });
-      }
-    }
-    if (!this.options.allowPrivate) {
-      for (const address of addresses) {
-        const reason = isForbiddenAddress(address);
-        if (reason) throw new PermanentFailure(`refused to connect to a ${reason} address (${host})`);
-      }
-    }
-    if (addresses.length === 0) throw Object.assign(new Error(`cannot resolve ${host}`), { code: "EDNS" });
-    return addresses[0]!;
   }
 }
 
+/** What sendSmtpMessage needs: the core, the key that opens passwords, and the host policy. */
+export interface SmtpSendOptions {
+  core: Core;
+  serverSecret: string;
+  allowPrivate: boolean;
+  connectionTimeoutMs?: number;
+}
+
+export interface SmtpMessage {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+}
+
+/** Whether an SMTP send failure is one no retry can fix (a 5xx reply, bad credentials, a refused host). */
+export function isPermanentSmtpFailure(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown }).responseCode;
+  return (
+    error instanceof PermanentFailure ||
+    (typeof code === "number" && code >= 500) ||
+    (typeof code !== "number" && (error as { code?: unknown }).code === "EAUTH")
+  );
+}
+
+/**
+ * Sends one message over the email connection's SMTP settings (the host checked against the
+ * private-address policy and dialled at the checked address); resolves with the Message-ID,
+ * throws on any failure (PermanentFailure for a deleted/disabled connection or a refused host).
+ */
+export async function sendSmtpMessage(
+  options: SmtpSendOptions,
+  connectionId: string,
+  message: SmtpMessage,
+): Promise<string | null> {
+  const connection: Connection | undefined = await options.core.db
+    .selectFrom("email_connections")
+    .select([
+      "from_email",
+      "from_name",
+      "host",
+      "port",
+      "secure",
+      "username",
+      "password",
+      "status",
+      "deleted_at",
+    ])
+    .where("id", "=", connectionId)
+    .executeTakeFirst();
+  if (!connection || connection.deleted_at) throw new PermanentFailure("the email connection was deleted");
+  if (connection.status !== "active") throw new PermanentFailure("the email connection is disabled");
+  const address = await smtpAddressOf(connection.host, options.allowPrivate);
+  const timeout = options.connectionTimeoutMs ?? 10_000;
+  const transport = nodemailer.createTransport({
+    host: address,
+    port: Number(connection.port),
+    secure: Number(connection.secure) === 1,
+    // TLS verifies the configured name, not the address dialled.
+    tls: isIP(connection.host) ? {} : { servername: connection.host },
+    auth:
+      connection.username !== null
+        ? {
+            user: connection.username,
+            pass: connection.password ? openSecret(options.serverSecret, connection.password) : "",
+          }
+        : undefined,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: 3 * timeout,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  try {
+    const info = await transport.sendMail({
+      from: connection.from_name
+        ? { name: connection.from_name, address: connection.from_email }
+        : connection.from_email,
+      to: message.to,
+      subject: message.subject,
+      html: message.html,
+      text: message.text,
+      headers: message.headers,
+    });
+    return typeof info.messageId === "string" ? info.messageId : null;
+  } finally {
+    transport.close();
+  }
+}
+
+/** The address to dial for a host: resolved once and checked against the private-address policy. */
+async function smtpAddressOf(host: string, allowPrivate: boolean): Promise<string> {
+  let addresses: string[];
+  if (isIP(host)) addresses = [host];
+  else {
+    try {
+      addresses = (await lookup(host, { all: true })).map((answer) => answer.address);
+    } catch (error) {
+      throw Object.assign(new Error(`cannot resolve ${host}: ${describe(error)}`), { code: "EDNS" });
+    }
+  }
+  if (!allowPrivate) {
+    for (const address of addresses) {
+      const reason = isForbiddenAddress(address);
+      if (reason) throw new PermanentFailure(`refused to connect to a ${reason} address (${host})`);
+    }
+  }
+  if (addresses.length === 0) throw Object.assign(new Error(`cannot resolve ${host}`), { code: "EDNS" });
+  return addresses[0]!;
+}
+
 /** A short, safe description of a failure (the SMTP reply or the transport error; never a password). */
-function describe(error: unknown): string {
+export function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.slice(0, 500);
 }

@@ -8,6 +8,7 @@ import type { Config } from "../config.js";
 import { ensureServerSecret } from "../core/settings.js";
 import { createLogger } from "../logger.js";
 import { openRuntime, type Runtime } from "../runtime.js";
+import { createCampaignSender } from "./campaign-sender.js";
 import { createEmailSender } from "./email-sender.js";
 import { startPruning } from "./pruning.js";
 import { createWebhookDispatcher, type WebhookDispatcher } from "./webhook-dispatcher.js";
@@ -40,6 +41,14 @@ export async function startWorker(
     logger,
   });
   emailSender.start();
+  const campaignSender = createCampaignSender({
+    core: runtime.core,
+    serverSecret,
+    allowPrivate: config.webhookAllowPrivate,
+    publicBaseUrl: config.publicUrl,
+    logger,
+  });
+  campaignSender.start();
   const pruning = startPruning(runtime.core, { retentionDays: config.eventRetentionDays, logger });
   logger.info({ worker: dispatcher.workerId }, "webhook worker started");
 
@@ -48,6 +57,7 @@ export async function startWorker(
     closing ??= (async () => {
       await dispatcher.stop();
       await emailSender.stop();
+      await campaignSender.stop();
       await pruning.stop();
       await runtime.close();
     })();

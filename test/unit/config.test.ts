@@ -35,6 +35,22 @@ describe("loadConfig", () => {
     }
   });
 
+  it("reads KITH_PUBLIC_URL as an http(s) base without a trailing slash, else host and port", () => {
+    expect(loadConfig({}).publicUrl).toBe("http://127.0.0.1:3000");
+    expect(loadConfig({ HOST: "::1", PORT: "8080" }).publicUrl).toBe("http://[::1]:8080");
+    expect(loadConfig({ KITH_PUBLIC_URL: "https://crm.example.com/" }).publicUrl).toBe(
+      "https://crm.example.com",
+    );
+    expect(loadConfig({ KITH_PUBLIC_URL: "https://example.com/kith/" }).publicUrl).toBe(
+      "https://example.com/kith",
+    );
+    for (const bad of ["crm.example.com", "ftp://example.com"]) {
+      expect(configError({ KITH_PUBLIC_URL: bad }).message).toBe(
+        `KITH_PUBLIC_URL must be an http(s) URL, got "${bad}"`,
+      );
+    }
+  });
+
   it("reads KITH_WIDGET_KEY_CEILING as a whole number from 1 to 1000000", () => {
     expect(loadConfig({ KITH_WIDGET_KEY_CEILING: "1200" }).widgetKeyCeiling).toBe(1200);
     expect(loadConfig({}).widgetKeyCeiling).toBe(600);
@@ -59,6 +75,7 @@ describe("loadConfig", () => {
       eventRetentionDays: 30,
       webhookClaimSeconds: 60,
       widgetKeyCeiling: 600,
+      publicUrl: "http://127.0.0.1:3000",
       mounts: {
         valethon: "/admin/api/v1/crm",
         devapi: "/devapi/api/v1",

@@ -22,6 +22,8 @@ export interface KeyPrincipal {
   /** Requests per 60 s; null means the default of the key's type. */
   readonly rateLimit: number | null;
   readonly origins: readonly string[] | null;
+  /** The workspace's plan (growth | pro), which some dialects' default rate limits follow. */
+  readonly plan: string;
 }
 
 export const CACHE_TTL_MS = 2_000;
@@ -76,8 +78,20 @@ export class KeyVerifier {
   private async load(digest: string): Promise<KeyPrincipal | null> {
     const row = await this.db
       .selectFrom("api_keys")
-      .select(["id", "workspace_id", "type", "prefix", "digest", "scopes", "rate_limit", "origins", "status"])
-      .where("digest", "=", digest)
+      .innerJoin("workspaces", "workspaces.id", "api_keys.workspace_id")
+      .select([
+        "api_keys.id",
+        "api_keys.workspace_id",
+        "api_keys.type",
+        "api_keys.prefix",
+        "api_keys.digest",
+        "api_keys.scopes",
+        "api_keys.rate_limit",
+        "api_keys.origins",
+        "api_keys.status",
+        "workspaces.plan",
+      ])
+      .where("api_keys.digest", "=", digest)
       .executeTakeFirst();
     if (row?.status !== "active") return null;
     if (!timingSafeEqual(Buffer.from(row.digest, "hex"), Buffer.from(digest, "hex"))) return null;
@@ -92,6 +106,7 @@ export class KeyVerifier {
       permissions: new Set(permissions),
       rateLimit: row.rate_limit,
       origins: row.origins ? JSON.parse(row.origins) : null,
+      plan: row.plan,
     };
   }
 }

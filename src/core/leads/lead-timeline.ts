@@ -7,7 +7,7 @@
 import type { Core, Scope } from "../core.js";
 import { notFound } from "../errors.js";
 import type { LeadRef } from "./lead.types.js";
-import { findLead } from "./leads.repository.js";
+import { findArchivedLead, findLead } from "./leads.repository.js";
 
 export const TIMELINE_LIMITS = { default: 100, max: 500 } as const;
 
@@ -41,8 +41,11 @@ export async function leadTimeline(
   scope: Scope,
   ref: LeadRef,
   limit: number = TIMELINE_LIMITS.default,
+  options: { includeArchived?: boolean } = {},
 ): Promise<{ leadId: string; items: TimelineItem[] }> {
-  const lead = await findLead(core.db, scope, ref);
+  const lead =
+    (await findLead(core.db, scope, ref)) ??
+    (options.includeArchived && "id" in ref ? await findArchivedLead(core.db, scope, ref.id) : null);
   if (!lead) throw notFound("lead");
   const take = Math.min(Math.max(1, limit), TIMELINE_LIMITS.max);
   const { workspaceId } = scope;

@@ -3,6 +3,7 @@ import { checkCustomFieldsShape } from "../custom-fields/custom-field-values.js"
 import { validationError } from "../errors.js";
 import { checkCurrency, toMinor } from "../shared/money.js";
 import { normaliseEmail, normalisePhone, normaliseText } from "../shared/validate.js";
+import { checkTags } from "../tags/tags.js";
 import { LEAD_LIMITS, LEAD_STATUSES, type LeadInput, type LeadStageRef } from "./lead.types.js";
 
 /** Normalises and checks the given fields (absent ones stay absent). */
@@ -44,6 +45,7 @@ export function checkLeadInput(input: LeadInput): LeadInput {
   checkRecordRef("company", input.company);
   checkRecordRef("contact", input.contact);
   if (input.stage !== undefined) checkStageRef(input.stage);
+  if (input.tags !== undefined) out.tags = input.tags === null ? [] : checkTags("tags", input.tags);
   checkCustomFieldsShape(input.customFields);
   return out;
 }

@@ -97,6 +97,8 @@ export interface LeadInput {
   currency?: string;
   company?: { id: string } | null;
   contact?: { id: string } | null;
+  /** Replaces the lead's tags (null or [] removes them all). Read them with tags.readTags. */
+  tags?: string[] | null;
   /** Custom-field values to set (null removes one); absent keys stay as they are. */
   customFields?: Record<string, unknown>;
 }
@@ -117,6 +119,10 @@ export interface LeadListQuery {
   stage?: LeadStageRef;
   companyId?: string;
   contactId?: string;
+  /** Leads carrying this tag (case-insensitive). */
+  tag?: string;
+  /** Archived (deleted) leads instead of live ones. */
+  archived?: boolean;
   sort: LeadSortField;
   order: "asc" | "desc";
 }

@@ -11,6 +11,7 @@ import type { CountCache } from "../count-cache.js";
 import { readCounter } from "../counters.js";
 import { parseStoredCustomFields } from "../custom-fields/custom-field-values.js";
 import { matchExpression, newestMatchingIds, searchTerms } from "../search/search.service.js";
+import { idsWithTag, normalizeTag } from "../tags/tags.js";
 import { findUserSummaries } from "../users/user-refs.js";
 import type {
   Lead,
@@ -55,6 +56,14 @@ export function liveLeads(db: Executor, workspaceId: string) {
     .selectFrom("leads")
     .where("leads.workspace_id", "=", workspaceId)
     .where("leads.deleted_at", "is", null);
+}
+
+/** Deleted (archived) leads: still rows, shown only where a dialect asks for them. */
+function archivedLeads(db: Executor, workspaceId: string) {
+  return db
+    .selectFrom("leads")
+    .where("leads.workspace_id", "=", workspaceId)
+    .where("leads.deleted_at", "is not", null);
 }
 
 // Assignees are looked up apart rather than joined: a join makes SQLite read every row a page's
@@ -108,6 +117,14 @@ const leadById = prepared((db, p: { workspaceId: string; id: string }) =>
   selectLead(liveLeads(db, p.workspaceId)).where("leads.id", "=", p.id),
 );
 
+/** An archived (deleted) lead by id, for dialects that keep archived ids resolvable. */
+export async function findArchivedLead(db: Executor, scope: Scope, id: string): Promise<Lead | null> {
+  const row = await selectLead(archivedLeads(db, scope.workspaceId))
+    .where("leads.id", "=", id)
+    .executeTakeFirst();
+  return row ? (await toLeads(db, scope, [row]))[0]! : null;
+}
+
 export async function findLead(db: Executor, scope: Scope, ref: LeadRef): Promise<Lead | null> {
   const [row] =
     "number" in ref
@@ -130,6 +147,8 @@ interface LeadFilterParams {
   stageId?: string;
   companyId?: string;
   contactId?: string;
+  tag?: string;
+  archived?: boolean;
   /** The search index's query for the `search` text (see matchExpression). */
   match?: string;
 }
@@ -137,7 +156,8 @@ interface LeadFilterParams {
 type LeadListShape = Record<Exclude<keyof LeadFilterParams, "workspaceId">, boolean>;
 
 function filteredLeads(db: Executor, p: LeadFilterParams, shape: LeadListShape) {
-  let query = liveLeads(db, p.workspaceId);
+  let query = shape.archived ? archivedLeads(db, p.workspaceId) : liveLeads(db, p.workspaceId);
+  if (shape.tag) query = query.where("leads.id", "in", idsWithTag(db, p.workspaceId, "lead", p.tag!));
   if (shape.status) query = query.where("leads.status", "=", p.status!);
   if (shape.source) query = query.where("leads.source", "=", p.source!);
   if (shape.assigneeId) query = query.where("leads.assigned_user_id", "=", p.assigneeId!);
@@ -192,6 +212,9 @@ export async function queryLeads(
     stageId: stageId === undefined ? undefined : (stageId ?? ""),
     companyId: query.companyId,
     contactId: query.contactId,
+    // Normalised here: the prepared query only binds it (see db/prepared.ts).
+    tag: query.tag === undefined ? undefined : normalizeTag(query.tag),
+    archived: query.archived || undefined,
     match: terms === undefined ? undefined : matchExpression(engineOf(db), terms),
   };
   const shape: LeadListShape = {
@@ -204,6 +227,8 @@ export async function queryLeads(
     stageId: params.stageId !== undefined,
     companyId: params.companyId !== undefined,
     contactId: params.contactId !== undefined,
+    tag: params.tag !== undefined,
+    archived: params.archived !== undefined,
     match: params.match !== undefined,
   };
   const filtered = Object.values(shape).some(Boolean);

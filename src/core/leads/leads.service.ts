@@ -4,7 +4,7 @@ import { isUniqueViolation } from "../../db/db-errors.js";
 import { prepared } from "../../db/prepared.js";
 import type { LeadUpdate, NewLeadRow } from "../../db/schema.js";
 import type { Core, Executor, Scope, Trx } from "../core.js";
-import { allocateNumber, touchCounter } from "../counters.js";
+import { allocateNumber, restoreLive, touchCounter } from "../counters.js";
 import {
   checkCustomFieldValues,
   mergeCustomFieldsIn,
@@ -18,12 +18,13 @@ import { indexDocument, indexedBody, searchText } from "../search/search-documen
 import { requireEntity } from "../shared/entity-refs.js";
 import { DEFAULT_CURRENCY, toMinor } from "../shared/money.js";
 import { softDeleteIn } from "../shared/soft-delete.js";
+import { readTags, setTags } from "../tags/tags.js";
 import { findUserId, requireUserId } from "../users/user-refs.js";
 import { checkLeadInput } from "./lead.rules.js";
 import type { Lead, LeadInput, LeadListQuery, LeadRef, Page } from "./lead.types.js";
 import { moveStageShare, shiftStageTotals } from "./lead-stage-totals.js";
 import { findLeadStage, recordStageMove, requireLeadStage, stageForNewLead } from "./lead-stages.js";
-import { findLead, queryLeads } from "./leads.repository.js";
+import { findArchivedLead, findLead, queryLeads } from "./leads.repository.js";
 
 const duplicateEmail = () => duplicate("email", "a lead with this email already exists");
 
@@ -178,6 +179,7 @@ export async function createLeadIn(trx: Trx, scope: Scope, at: string, rawInput:
     deleted_at: null,
   });
   await shiftStageTotals(trx, scope.workspaceId, { stageId: stage.id, currency, valueMinor }, 1);
+  if (input.tags && input.tags.length > 0) await setTags(trx, scope.workspaceId, "lead", id, input.tags);
   // Read back only when an assignee must be rendered; otherwise the input says it all.
   const lead: Lead = assignedUserId
     ? (await findLead(trx, scope, { id }))!
@@ -236,7 +238,7 @@ export async function listLeads(core: Core, scope: Scope, query: LeadListQuery):
 }
 
 /** Column of each writable field, with how its value is stored. */
-const COLUMNS: { [K in keyof LeadInput]-?: keyof LeadUpdate } = {
+const COLUMNS: { [K in Exclude<keyof LeadInput, "tags">]-?: keyof LeadUpdate } = {
   firstName: "first_name",
   lastName: "last_name",
   email: "email",
@@ -258,7 +260,7 @@ const COLUMNS: { [K in keyof LeadInput]-?: keyof LeadUpdate } = {
 };
 
 /** Input fields stored as a reference or in other units: resolved before the update, not copied. */
-const RESOLVED_FIELDS = new Set<keyof LeadInput>([
+const RESOLVED_FIELDS = new Set<keyof typeof COLUMNS>([
   "assignee",
   "stage",
   "value",
@@ -299,7 +301,14 @@ export async function updateLeadIn(
     }
   }
   await resolveCardChanges(trx, scope, before, input, update, changes, at);
-  for (const field of Object.keys(COLUMNS) as (keyof LeadInput)[]) {
+  if (input.tags !== undefined) {
+    const previous = (await readTags(trx, scope.workspaceId, "lead", [before.id])).get(before.id) ?? [];
+    if (JSON.stringify(previous) !== JSON.stringify(input.tags)) {
+      await setTags(trx, scope.workspaceId, "lead", before.id, input.tags ?? []);
+      changes.tags = { from: previous, to: input.tags };
+    }
+  }
+  for (const field of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]) {
     if (input[field] === undefined || RESOLVED_FIELDS.has(field)) continue;
     const value = input[field] as unknown;
     const previous = before[field as keyof Lead];
@@ -443,4 +452,53 @@ export async function deleteLead(core: Core, scope: Scope, ref: LeadRef): Promis
     await shiftStageTotals(trx, scope.workspaceId, lead, -1);
     return lead;
   });
+}
+
+/** A lead by id, live or archived (deleted): dialects that keep archived ids resolvable use it. */
+export async function getLeadEvenArchived(
+  core: Core,
+  scope: Scope,
+  id: string,
+): Promise<{ lead: Lead; archived: boolean }> {
+  const live = await findLead(core.db, scope, { id });
+  const lead = live ?? (await findArchivedLead(core.db, scope, id));
+  if (!lead) throw notFound("lead");
+  await withCustomFields(core.db, scope, [lead]);
+  return { lead, archived: live === null };
+}
+
+/**
+ * Brings an archived (deleted) lead back: live again in every list, search and count, in the stage
+ * it was in. Its email must not have been taken by another live lead meanwhile (DUPLICATE).
+ * Appends `lead.restored`. Restoring a live lead changes nothing.
+ */
+export async function restoreLead(core: Core, scope: Scope, id: string): Promise<Lead> {
+  const at = core.clock.now().toISOString();
+  return guardUnique(() =>
+    core.db.transaction().execute(async (trx) => {
+      const live = await findLead(trx, scope, { id });
+      if (live) return (await withCustomFields(trx, scope, [live]))[0]!;
+      const archived = await findArchivedLead(trx, scope, id);
+      if (!archived) throw notFound("lead");
+      if (archived.email) await assertEmailFree(trx, scope, archived.email, archived.id);
+      await trx
+        .updateTable("leads")
+        .set({ deleted_at: null, updated_at: at })
+        .where("id", "=", archived.id)
+        .where("workspace_id", "=", scope.workspaceId)
+        .execute();
+      await restoreLive(trx, scope.workspaceId, "leads");
+      await shiftStageTotals(trx, scope.workspaceId, archived, 1);
+      const lead = (await findLead(trx, scope, { id: archived.id }))!;
+      await withCustomFields(trx, scope, [lead]);
+      await indexLead(trx, scope, lead, at);
+      await appendEvent(trx, scope, at, {
+        type: "lead.restored",
+        entityType: "lead",
+        entityId: lead.id,
+        data: eventData(lead),
+      });
+      return lead;
+    }),
+  );
 }

@@ -168,6 +168,7 @@ export async function createWebhook(
       id,
       workspace_id: scope.workspaceId,
       seq,
+      dialect: "valethon",
       url,
       events: JSON.stringify(events),
       secret: sealSecret(settings.serverSecret, secret),

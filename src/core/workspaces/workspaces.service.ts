@@ -4,7 +4,7 @@ import { duplicate, notFound } from "../errors.js";
 import { appendEvent } from "../events.js";
 import { newId } from "../ids.js";
 import { createDefaultPipelineIn } from "../pipelines/default-pipeline.js";
-import { requireSlug, requireText, slugify } from "../shared/validate.js";
+import { requireOneOf, requireSlug, requireText, slugify } from "../shared/validate.js";
 
 export interface Workspace {
   id: string;
@@ -64,4 +64,35 @@ export async function getWorkspaceBySlug(core: Core, slug: string): Promise<Work
     .executeTakeFirst();
   if (!row) throw notFound(`workspace "${slug}"`);
   return row;
+}
+
+export const WORKSPACE_PLANS = ["growth", "pro"] as const;
+export type WorkspacePlan = (typeof WORKSPACE_PLANS)[number];
+
+/**
+ * Sets the workspace's plan, which CRMLead Pro's default rate limits follow (growth 1,000, pro
+ * 5,000 requests a minute). Keys already verified see it within the key cache's 2 s.
+ */
+export async function setWorkspacePlan(
+  core: Core,
+  slug: string,
+  plan: unknown,
+): Promise<Workspace & { plan: WorkspacePlan }> {
+  const checked = requireOneOf("plan", plan, WORKSPACE_PLANS);
+  const workspace = await getWorkspaceBySlug(core, slug);
+  const at = core.clock.now().toISOString();
+  await core.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("workspaces")
+      .set({ plan: checked, updated_at: at })
+      .where("id", "=", workspace.id)
+      .execute();
+    await appendEvent(trx, { workspaceId: workspace.id, actor: "cli" }, at, {
+      type: "workspace.plan_changed",
+      entityType: "workspace",
+      entityId: workspace.id,
+      data: { ...workspace, plan: checked },
+    });
+  });
+  return { ...workspace, plan: checked };
 }

@@ -27,7 +27,4 @@ export const errorBody = (code: ValethonErrorCode, error: string, requestId: str
   request_id: requestId,
 });
 
-/** Stored times carry milliseconds; Valethon shows whole seconds (`2026-03-10T14:30:00Z`). */
-export const renderTime = (stored: string): string => `${stored.slice(0, 19)}Z`;
-export const renderOptionalTime = (stored: string | null): string | null =>
-  stored ? renderTime(stored) : null;
+export { renderOptionalTime, renderTime } from "../../time.js";

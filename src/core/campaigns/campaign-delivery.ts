@@ -1,0 +1,126 @@
+/**
+ * The worker's side of campaigns: claiming due recipients and recording each attempt's outcome.
+ *
+ * A recipient is claimed (status `sending`, an expiring claim; `FOR UPDATE SKIP LOCKED` on
+ * PostgreSQL) like outbound emails. An outcome is recorded only while the claim still holds, so a
+ * recipient is `sent` once; a retry puts it back to `queued` and only rows not sent are claimed
+ * again. A worker that dies after the provider accepted a message but before recording it leaves a
+ * claim that expires, and that one recipient is sent again (at least once, as outbound emails).
+ * The last outcome of a campaign finishes it in the same transaction (finishCampaignIfDone).
+ */
+import type { Core } from "../core.js";
+import type { SkipReason } from "./campaign.types.js";
+import { finishCampaignIfDone, lockCampaign, type RecipientRow } from "./campaign-records.js";
+
+/** Claims due recipients for a worker, and marks their campaigns `sending`. */
+export async function claimDueRecipients(
+  core: Core,
+  options: { workerId: string; limit: number; claimSeconds: number },
+): Promise<RecipientRow[]> {
+  if (options.limit <= 0) return [];
+  const now = core.clock.now();
+  const at = now.toISOString();
+  const until = new Date(now.getTime() + options.claimSeconds * 1000).toISOString();
+  const claimed = await core.db
+    .updateTable("campaign_recipients")
+    .set({ status: "sending", claimed_by: options.workerId, claimed_until: until })
+    .where("id", "in", (eb) => {
+      let query = eb
+        .selectFrom("campaign_recipients as due")
+        .select("due.id")
+        .where((w) =>
+          w.or([
+            w.and([w("due.status", "=", "queued"), w("due.next_attempt_at", "<=", at)]),
+            w.and([w("due.status", "=", "sending"), w("due.claimed_until", "<", at)]),
+          ]),
+        )
+        .orderBy("due.next_attempt_at")
+        .limit(options.limit);
+      if (core.engine === "postgres") query = query.forUpdate().skipLocked();
+      return query;
+    })
+    // Re-checked: a row claimed in between by another worker no longer qualifies.
+    .where((w) =>
+      w.or([
+        w.and([w("status", "=", "queued"), w("next_attempt_at", "<=", at)]),
+        w.and([w("status", "=", "sending"), w("claimed_until", "<", at)]),
+      ]),
+    )
+    .returningAll()
+    .execute();
+  const campaignIds = [...new Set(claimed.map((row) => row.campaign_id))];
+  if (campaignIds.length > 0) {
+    await core.db
+      .updateTable("campaigns")
+      .set({ status: "sending", updated_at: at })
+      .where("id", "in", campaignIds)
+      .where("status", "=", "queued")
+      .execute();
+  }
+  return claimed;
+}
+
+export type RecipientOutcome =
+  | { kind: "sent"; providerMessageId: string | null }
+  | { kind: "retry"; error: string; nextAttemptAt: Date }
+  | { kind: "failed"; error: string }
+  | { kind: "skipped"; reason: SkipReason };
+
+/**
+ * Records one attempt of a claimed recipient in one transaction, finishing its campaign when it
+ * was the last one outstanding. Does nothing if the claim was lost meanwhile. Returns whether the
+ * outcome was recorded.
+ */
+export async function recordRecipientOutcome(
+  core: Core,
+  claimed: RecipientRow,
+  workerId: string,
+  outcome: RecipientOutcome,
+): Promise<boolean> {
+  const at = core.clock.now().toISOString();
+  return core.db.transaction().execute(async (trx) => {
+    // Campaign first, then the recipient: the same lock order for every outcome of a campaign,
+    // so the last two outcomes cannot both miss each other's update.
+    await lockCampaign(trx, core.engine, claimed.campaign_id);
+    const current = await trx
+      .selectFrom("campaign_recipients")
+      .select(["id", "attempts"])
+      .where("id", "=", claimed.id)
+      .where("claimed_by", "=", workerId)
+      .where("status", "=", "sending")
+      .executeTakeFirst();
+    if (!current) return false;
+    const release = { claimed_by: null, claimed_until: null };
+    const attempts = Number(current.attempts) + (outcome.kind === "skipped" ? 0 : 1);
+    const set =
+      outcome.kind === "retry"
+        ? {
+            ...release,
+            attempts,
+            status: "queued" as const,
+            last_error: outcome.error,
+            next_attempt_at: outcome.nextAttemptAt.toISOString(),
+          }
+        : outcome.kind === "sent"
+          ? {
+              ...release,
+              attempts,
+              status: "sent" as const,
+              next_attempt_at: null,
+              provider_message_id: outcome.providerMessageId,
+              sent_at: at,
+            }
+          : outcome.kind === "failed"
+            ? {
+                ...release,
+                attempts,
+                status: "failed" as const,
+                next_attempt_at: null,
+                last_error: outcome.error,
+              }
+            : { ...release, status: "skipped" as const, next_attempt_at: null, skip_reason: outcome.reason };
+    await trx.updateTable("campaign_recipients").set(set).where("id", "=", current.id).execute();
+    if (outcome.kind !== "retry") await finishCampaignIfDone(trx, claimed.campaign_id, at);
+    return true;
+  });
+}
