@@ -28,6 +28,7 @@ import { openRuntime, type Runtime } from "../runtime.js";
 import { startServer } from "../server.js";
 import { addEmailConnectionCommands } from "./email-connections.command.js";
 import { type Output, print, table } from "./output.js";
+import { addWhatsAppConnectionCommands } from "./whatsapp-connections.command.js";
 
 class UsageError extends Error {}
 
@@ -333,6 +334,7 @@ export function buildProgram(): Command {
     });
 
   addEmailConnectionCommands(program, { withRuntime, output });
+  addWhatsAppConnectionCommands(program, { withRuntime, output });
 
   program
     .command("demo")
