@@ -177,11 +177,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         instance.addHook("onRoute", (route) => {
           route.config = { ...(route.config as object), dialect: "crmleadpro" };
         });
-        await crmleadproPlugin(instance, {
-          core,
-          guard,
-          webhooks: { configuredSecret: config.secret, allowPrivate: config.webhookAllowPrivate },
-        });
+        await crmleadproPlugin(instance, { core, guard });
       },
       { prefix: crmleadproPrefix },
     );
