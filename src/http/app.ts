@@ -68,8 +68,8 @@ const DIALECT_DOCS: Record<string, Omit<DocumentedDialect, "prefix">> = {
     name: "crmleadpro",
     title: "CRMLead Pro API",
     description:
-      "Leads (with history, archive and restore), pipelines, deals, contacts, email and WhatsApp campaigns and " +
-      "pipeline analytics. Authenticate with " +
+      "Leads (with history, archive and restore), pipelines, deals, contacts, email and WhatsApp campaigns, " +
+      "pipeline analytics and webhooks. Authenticate with " +
       "`Authorization: Bearer crmlp_live_…`. Ids are `<type>_<ULID>`. Errors: `{error: {code, message, field}}`.",
   },
 };
@@ -177,7 +177,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         instance.addHook("onRoute", (route) => {
           route.config = { ...(route.config as object), dialect: "crmleadpro" };
         });
-        await crmleadproPlugin(instance, { core, guard });
+        await crmleadproPlugin(instance, {
+          core,
+          guard,
+          webhooks: { configuredSecret: config.secret, allowPrivate: config.webhookAllowPrivate },
+        });
       },
       { prefix: crmleadproPrefix },
     );

@@ -30,7 +30,7 @@ import {
   recordAttempt,
   releaseClaims,
 } from "../core/webhooks/deliveries.js";
-import { openSecret, signDelivery, signStoredPayload } from "../core/webhooks/signing.js";
+import { deliveryRequest, openSecret } from "../core/webhooks/signing.js";
 import { isForbiddenAddress, safeLookup } from "../core/webhooks/webhook-url.js";
 import { retryDelayMs } from "./webhook-retry.js";
 
@@ -251,6 +251,7 @@ export class WebhookDispatcher {
       .selectFrom("webhooks")
       .select([
         "id",
+        "dialect",
         "url",
         "secret",
         "previous_secret",
@@ -288,11 +289,10 @@ export class WebhookDispatcher {
     ) {
       secrets.push(this.secretOf(webhook.previous_secret));
     }
-    const body = signStoredPayload(delivery.payload, secrets[0]!);
-    const headers = signDelivery({
+    const { body, headers } = deliveryRequest(webhook.dialect, {
       id: delivery.id,
       timestamp: Math.floor(now.getTime() / 1000),
-      body,
+      payload: delivery.payload,
       secrets,
     });
 
@@ -398,6 +398,7 @@ export class WebhookDispatcher {
 }
 
 interface WebhookTarget {
+  dialect: string;
   url: string;
   secret: string;
   previous_secret: string | null;

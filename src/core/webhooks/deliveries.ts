@@ -12,12 +12,16 @@
  * `{"event": "<valethon event>", "timestamp": "<event time, ISO 8601 UTC>", "data": <the event's data>}`
  * where data is the core record as the event recorded it (plus `changes` for updates). The
  * signature is added at send time (see signing.ts), because it depends on the current secret.
+ *
+ * A webhook's `dialect` decides its events and payload: `valethon` as above; `crmleadpro` as
+ * crmleadpro-payloads.ts renders them (the stored payload is then the exact body sent).
  */
 import type { WebhookDeliveryTable } from "../../db/schema.js";
 import type { Core, Trx } from "../core.js";
 import { allocateNumber } from "../counters.js";
 import { appendEvent } from "../events.js";
 import { newId } from "../ids.js";
+import { crmleadproEventOf, crmleadproPayload, stageIdsOf } from "./crmleadpro-payloads.js";
 import { unsignedPayload } from "./signing.js";
 
 /** Core event type → Valethon webhook event. Core events not listed are not delivered. */
@@ -73,6 +77,7 @@ interface EventRow {
 
 interface SubscribedWebhook {
   id: string;
+  dialect: string;
   events: string[];
 }
 
@@ -129,7 +134,7 @@ export async function fanOutEvents(
     const workspaces = [...new Set(ready.map((event) => event.workspace_id))];
     const rows = await trx
       .selectFrom("webhooks")
-      .select(["id", "workspace_id", "events"])
+      .select(["id", "workspace_id", "dialect", "events"])
       .where("workspace_id", "in", workspaces)
       .where("active", "=", 1)
       .where("deleted_at", "is", null)
@@ -137,15 +142,27 @@ export async function fanOutEvents(
       .execute();
     for (const row of rows) {
       const list = webhooksOf.get(row.workspace_id) ?? [];
-      list.push({ id: row.id, events: parseEvents(row.events) });
+      list.push({ id: row.id, dialect: row.dialect, events: parseEvents(row.events) });
       webhooksOf.set(row.workspace_id, list);
     }
 
+    const stageKeys = rows.some((row) => row.dialect === "crmleadpro")
+      ? await stageKeysOf(trx, ready)
+      : new Map<string, string>();
+
     let deliveries = 0;
     for (const event of ready) {
+      deliveries += await fanOutCrmLeadPro(
+        trx,
+        event,
+        webhooksOf.get(event.workspace_id) ?? [],
+        stageKeys,
+        at,
+      );
       const valethonEvent = VALETHON_EVENT_OF[event.type];
       if (!valethonEvent) continue;
       for (const webhook of webhooksOf.get(event.workspace_id) ?? []) {
+        if (webhook.dialect !== "valethon") continue;
         if (!webhook.events.includes("*") && !webhook.events.includes(valethonEvent)) continue;
         const payload = unsignedPayload(valethonEvent, isoSeconds(event.created_at), JSON.parse(event.data));
         const inserted = await insertDelivery(trx, {
@@ -170,6 +187,54 @@ export async function fanOutEvents(
       .execute();
     return { events: ready.length, deliveries };
   });
+}
+
+/** The keys of the stages the batch's lead events name, by stage id (one query). */
+async function stageKeysOf(trx: Trx, events: EventRow[]): Promise<Map<string, string>> {
+  const ids = new Set<string>();
+  for (const event of events) {
+    if (event.type !== "lead.created" && event.type !== "lead.updated") continue;
+    for (const id of stageIdsOf(event.type, JSON.parse(event.data))) ids.add(id);
+  }
+  if (ids.size === 0) return new Map();
+  const rows = await trx
+    .selectFrom("pipeline_stages")
+    .select(["id", "key"])
+    .where("id", "in", [...ids])
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.key]));
+}
+
+/** The deliveries of one event to the workspace's CRMLead Pro webhooks. */
+async function fanOutCrmLeadPro(
+  trx: Trx,
+  event: EventRow,
+  webhooks: SubscribedWebhook[],
+  stageKeys: ReadonlyMap<string, string>,
+  at: string,
+): Promise<number> {
+  const subscribed = webhooks.filter((webhook) => webhook.dialect === "crmleadpro");
+  if (subscribed.length === 0) return 0;
+  const data = JSON.parse(event.data) as Record<string, unknown>;
+  const name = crmleadproEventOf(event.type, data);
+  if (!name) return 0;
+  let payload: string | undefined;
+  let inserted = 0;
+  for (const webhook of subscribed) {
+    if (!webhook.events.includes("*") && !webhook.events.includes(name)) continue;
+    payload ??= crmleadproPayload(name, isoSeconds(event.created_at), data, stageKeys);
+    inserted += await insertDelivery(trx, {
+      id: newId(),
+      workspace_id: event.workspace_id,
+      webhook_id: webhook.id,
+      seq: await allocateNumber(trx, event.workspace_id, COUNTER_ENTITY),
+      event_id: event.id,
+      event_type: name,
+      payload,
+      at,
+    });
+  }
+  return inserted;
 }
 
 function parseEvents(stored: string): string[] {

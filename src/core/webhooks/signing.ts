@@ -34,6 +34,12 @@
  *                          one such entry per secret, space-separated (new secret first).
  *    A secret that does not start with `whsec_` or whose remainder is not base64 is used as raw
  *    UTF-8 key bytes for this signature.
+ *
+ * CRMLead Pro webhooks (dialect `crmleadpro`) send their stored payload as it is (no signature
+ * in the body) with the Standard Webhooks headers above (one entry per secret during a rotation's
+ * overlap) and, instead of `x-valethon-signature`,
+ *    `x-crmleadpro-signature: sha256=<hex>`: hex(HMAC-SHA256(key = UTF-8 of the full secret
+ *    string, message = the exact bytes of the HTTP request body)), current secret only.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 
@@ -140,4 +146,34 @@ export function signDelivery(input: {
     "webhook-signature": secrets.map((secret) => standardSignature(secret, id, timestamp, body)).join(" "),
     "x-valethon-signature": valethonSignature(secrets[0]!, body),
   };
+}
+
+/** "sha256=<hex>" of HMAC-SHA256(full secret string, raw body): CRMLead Pro's header. */
+export const crmleadproSignature = (secret: string, body: string): string => valethonSignature(secret, body);
+
+/**
+ * What one attempt sends for a webhook of `dialect`: the body (from the stored payload) and its
+ * headers. Valethon: signStoredPayload + signDelivery; CRMLead Pro: the payload as it is, the
+ * Standard Webhooks headers and `x-crmleadpro-signature`.
+ */
+export function deliveryRequest(
+  dialect: string,
+  input: { id: string; timestamp: number; payload: string; secrets: string[] },
+): { body: string; headers: Record<string, string> } {
+  const { id, timestamp, payload, secrets } = input;
+  if (secrets.length === 0) throw new Error("deliveryRequest: no secret");
+  if (dialect === "crmleadpro") {
+    const { "x-valethon-signature": _valethon, ...standard } = signDelivery({
+      id,
+      timestamp,
+      body: payload,
+      secrets,
+    });
+    return {
+      body: payload,
+      headers: { ...standard, "x-crmleadpro-signature": crmleadproSignature(secrets[0]!, payload) },
+    };
+  }
+  const body = signStoredPayload(payload, secrets[0]!);
+  return { body, headers: signDelivery({ id, timestamp, body, secrets }) };
 }

@@ -1,9 +1,19 @@
 /** Webhook registrations and their deliveries as the core hands them out (never with a secret). */
+import { CRMLEADPRO_WEBHOOK_EVENTS } from "./crmleadpro-payloads.js";
 import { VALETHON_EVENT_OF } from "./deliveries.js";
 
 /** The events a webhook may subscribe to (Valethon's 13 and Kith's 3 chat events), or `*` for all of them. */
 export const WEBHOOK_EVENTS: readonly string[] = [...new Set(Object.values(VALETHON_EVENT_OF))];
 export const ALL_EVENTS = "*";
+
+/** Whose events, payload and signature a webhook gets (the `webhooks.dialect` column). */
+export type WebhookDialect = "valethon" | "crmleadpro";
+
+/** The events a webhook of each dialect may subscribe to (besides `*`). */
+export const WEBHOOK_EVENTS_OF: Readonly<Record<WebhookDialect, readonly string[]>> = {
+  valethon: WEBHOOK_EVENTS,
+  crmleadpro: CRMLEADPRO_WEBHOOK_EVENTS,
+};
 
 export const WEBHOOK_LIMITS = {
   /** Registrations per workspace (deleted ones excluded). */
@@ -18,6 +28,7 @@ export const WEBHOOK_LIMITS = {
 
 export interface Webhook {
   id: string;
+  dialect: WebhookDialect;
   number: number;
   url: string;
   events: string[];

@@ -18,9 +18,10 @@ import {
   type Delivery,
   type DeliveryStatus,
   type Page,
-  WEBHOOK_EVENTS,
+  WEBHOOK_EVENTS_OF,
   WEBHOOK_LIMITS,
   type Webhook,
+  type WebhookDialect,
   type WebhookInput,
   type WebhookWithSecret,
 } from "./webhook.types.js";
@@ -54,6 +55,7 @@ function toWebhook(row: WebhookRow, now: Date): Webhook {
     new Date(row.previous_secret_expires_at).getTime() > now.getTime();
   return {
     id: row.id,
+    dialect: row.dialect as WebhookDialect,
     number: Number(row.seq),
     url: row.url,
     events: parseEvents(row.events),
@@ -78,7 +80,8 @@ const eventData = (webhook: Webhook) => ({
   updated_at: webhook.updatedAt,
 });
 
-function checkEvents(events: unknown): string[] {
+function checkEvents(events: unknown, dialect: WebhookDialect): string[] {
+  const WEBHOOK_EVENTS = WEBHOOK_EVENTS_OF[dialect];
   if (!Array.isArray(events) || events.length === 0) {
     throw validationError("events", `must be a non-empty array of: ${WEBHOOK_EVENTS.join(", ")} (or "*")`);
   }
@@ -114,27 +117,48 @@ async function checkUrl(url: unknown, settings: WebhookSettings): Promise<string
   return (await checkWebhookUrl(url, settings.allowPrivate)).href;
 }
 
-async function findRow(db: Executor, scope: Scope, number: number): Promise<WebhookRow | undefined> {
-  return db
+/** A webhook by its number (Valethon) or its UUID (CRMLead Pro). */
+export type WebhookRef = number | { id: string };
+
+/** A live webhook of this workspace and dialect: one dialect never sees another's webhooks. */
+async function findRow(
+  db: Executor,
+  scope: Scope,
+  ref: WebhookRef,
+  dialect: WebhookDialect,
+): Promise<WebhookRow | undefined> {
+  if (typeof ref !== "number" && !isUuid(ref.id)) return undefined;
+  let query = db
     .selectFrom("webhooks")
     .selectAll()
     .where("workspace_id", "=", scope.workspaceId)
-    .where("seq", "=", number)
-    .where("deleted_at", "is", null)
-    .executeTakeFirst();
+    .where("dialect", "=", dialect)
+    .where("deleted_at", "is", null);
+  query = typeof ref === "number" ? query.where("seq", "=", ref) : query.where("id", "=", ref.id);
+  return query.executeTakeFirst();
 }
 
-async function requireRow(db: Executor, scope: Scope, number: number): Promise<WebhookRow> {
-  const row = await findRow(db, scope, number);
+async function requireRow(
+  db: Executor,
+  scope: Scope,
+  ref: WebhookRef,
+  dialect: WebhookDialect = "valethon",
+): Promise<WebhookRow> {
+  const row = await findRow(db, scope, ref, dialect);
   if (!row) throw notFound("webhook");
   return row;
 }
 
-export async function listWebhooks(core: Core, scope: Scope): Promise<Webhook[]> {
+export async function listWebhooks(
+  core: Core,
+  scope: Scope,
+  dialect: WebhookDialect = "valethon",
+): Promise<Webhook[]> {
   const rows = await core.db
     .selectFrom("webhooks")
     .selectAll()
     .where("workspace_id", "=", scope.workspaceId)
+    .where("dialect", "=", dialect)
     .where("deleted_at", "is", null)
     .orderBy("seq")
     .execute();
@@ -151,8 +175,9 @@ export async function createWebhook(
   scope: Scope,
   settings: WebhookSettings,
   input: WebhookInput,
+  dialect: WebhookDialect = "valethon",
 ): Promise<WebhookWithSecret> {
-  const events = checkEvents(input.events);
+  const events = checkEvents(input.events, dialect);
   const secret = input.secret === undefined ? generateWebhookSecret() : checkSecret(input.secret);
   const url = await checkUrl(input.url, settings);
   const active = input.active ?? true;
@@ -168,7 +193,7 @@ export async function createWebhook(
       id,
       workspace_id: scope.workspaceId,
       seq,
-      dialect: "valethon",
+      dialect,
       url,
       events: JSON.stringify(events),
       secret: sealSecret(settings.serverSecret, secret),
@@ -209,7 +234,7 @@ export async function updateWebhook(
     throw validationError("secret", "cannot be changed by an update; rotate the secret instead");
   }
   const url = input.url === undefined ? undefined : await checkUrl(input.url, settings);
-  const events = input.events === undefined ? undefined : checkEvents(input.events);
+  const events = input.events === undefined ? undefined : checkEvents(input.events, "valethon");
   const now = core.clock.now();
   const at = now.toISOString();
   return core.db.transaction().execute(async (trx) => {
@@ -253,11 +278,16 @@ export async function updateWebhook(
 }
 
 /** Soft delete: the row stays for the delivery log; its pending deliveries are cancelled. */
-export async function deleteWebhook(core: Core, scope: Scope, number: number): Promise<Webhook> {
+export async function deleteWebhook(
+  core: Core,
+  scope: Scope,
+  ref: WebhookRef,
+  dialect: WebhookDialect = "valethon",
+): Promise<Webhook> {
   const now = core.clock.now();
   const at = now.toISOString();
   return core.db.transaction().execute(async (trx) => {
-    const row = await requireRow(trx, scope, number);
+    const row = await requireRow(trx, scope, ref, dialect);
     await trx
       .updateTable("webhooks")
       .set({ deleted_at: at, updated_at: at, active: 0 })
@@ -441,6 +471,7 @@ export async function redeliver(
       .select(["d.id", "d.status", "w.active", "w.deleted_at"])
       .where("d.id", "=", deliveryId)
       .where("d.workspace_id", "=", scope.workspaceId)
+      .where("w.dialect", "=", "valethon")
       .executeTakeFirst();
     if (!delivery || delivery.deleted_at !== null) throw notFound("delivery");
     if (Number(delivery.active) !== 1)

@@ -7,6 +7,8 @@ export type CrmLeadProApp = TypeBoxApp;
 
 export interface CrmLeadProDeps {
   readonly core: Core;
+  /** For webhooks: KITH_SECRET when configured, and KITH_WEBHOOK_ALLOW_PRIVATE. */
+  readonly webhooks?: { readonly configuredSecret: string | undefined; readonly allowPrivate: boolean };
 }
 
 export { scopeOf };

@@ -18,6 +18,7 @@ import { dealsRoutes } from "./deals.routes.js";
 import { crmleadproError } from "./errors.js";
 import { leadsRoutes } from "./leads.routes.js";
 import { pipelinesRoutes } from "./pipelines.routes.js";
+import { webhooksRoutes } from "./webhooks.routes.js";
 
 export interface CrmLeadProPluginOptions extends CrmLeadProDeps {
   readonly guard: GuardDeps;
@@ -56,4 +57,5 @@ export async function crmleadproPlugin(instance: FastifyInstance, options: CrmLe
   await contactsRoutes(app, options);
   await campaignsRoutes(app, options);
   await analyticsRoutes(app, options);
+  await webhooksRoutes(app, options);
 }
