@@ -41,6 +41,7 @@ import {
   isPermanentSmtpFailure,
   sendSmtpMessage,
 } from "./email-sender.js";
+import { PollingLoop } from "./polling-loop.js";
 import type { DispatcherLogger } from "./webhook-dispatcher.js";
 import { WhatsAppClient, WhatsAppSendError } from "./whatsapp-client.js";
 
@@ -83,9 +84,7 @@ export class CampaignSender {
   private readonly intervalMs: number;
   /** The earliest time (ms) the next message of each connection may go. */
   private readonly nextSlot = new Map<string, number>();
-  private loop: Promise<void> | null = null;
-  private stopping = false;
-  private wakeUp: (() => void) | null = null;
+  private readonly polling: PollingLoop;
 
   constructor(private readonly options: CampaignSenderOptions) {
     this.core = options.core;
@@ -93,6 +92,11 @@ export class CampaignSender {
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:campaign:${newId().slice(-12)}`;
     this.schedule = options.retryScheduleMs ?? EMAIL_RETRY_SCHEDULE_MS;
     this.random = options.random ?? Math.random;
+    this.polling = new PollingLoop(async () => (await this.runOnce()) > 0, {
+      pollMs: options.pollMs ?? 1000,
+      logger: this.logger,
+      name: "campaign sender",
+    });
     this.intervalMs = 1000 / Math.max(0.001, options.perConnectionPerSecond ?? 10);
     this.whatsapp = new WhatsAppClient({
       allowPrivate: options.allowPrivate,
@@ -102,17 +106,12 @@ export class CampaignSender {
 
   /** Starts the polling loop (idempotent). */
   start(): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.loop = this.run();
+    this.polling.start();
   }
 
   /** Stops polling and waits for the sends in flight to finish. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wakeUp?.();
-    await this.loop;
-    this.loop = null;
+    await this.polling.stop();
     this.whatsapp.close();
   }
 
@@ -140,33 +139,6 @@ export class CampaignSender {
       ),
     );
     return claimed.length;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      let busy = false;
-      try {
-        busy = (await this.runOnce()) > 0;
-      } catch (error) {
-        this.logger.error({ err: error }, "campaign sender round failed");
-      }
-      if (this.stopping) break;
-      if (!busy) await this.sleep(this.options.pollMs ?? 1000);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wakeUp = null;
-        resolve();
-      }, ms);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        this.wakeUp = null;
-        resolve();
-      };
-    });
   }
 
   /** Waits for the connection's next free slot (reserved at once, so concurrent sends queue up). */

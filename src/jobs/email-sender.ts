@@ -31,6 +31,7 @@ import {
 import { newId } from "../core/ids.js";
 import { openSecret } from "../core/webhooks/signing.js";
 import { isForbiddenAddress } from "../core/webhooks/webhook-url.js";
+import { PollingLoop } from "./polling-loop.js";
 import type { DispatcherLogger } from "./webhook-dispatcher.js";
 
 const SECOND = 1000;
@@ -89,9 +90,7 @@ export class EmailSender {
   private readonly logger: DispatcherLogger;
   private readonly schedule: readonly number[];
   private readonly random: () => number;
-  private loop: Promise<void> | null = null;
-  private stopping = false;
-  private wakeUp: (() => void) | null = null;
+  private readonly polling: PollingLoop;
 
   constructor(private readonly options: EmailSenderOptions) {
     this.core = options.core;
@@ -99,21 +98,21 @@ export class EmailSender {
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:email:${newId().slice(-12)}`;
     this.schedule = options.retryScheduleMs ?? EMAIL_RETRY_SCHEDULE_MS;
     this.random = options.random ?? Math.random;
+    this.polling = new PollingLoop(async () => (await this.runOnce()) > 0, {
+      pollMs: options.pollMs ?? 1000,
+      logger: this.logger,
+      name: "email sender",
+    });
   }
 
   /** Starts the polling loop (idempotent). */
   start(): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.loop = this.run();
+    this.polling.start();
   }
 
   /** Stops polling and waits for the sends in flight to finish (each bounded by its timeouts). */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wakeUp?.();
-    await this.loop;
-    this.loop = null;
+    await this.polling.stop();
   }
 
   /** One claim round, sending what it claimed; returns how many messages it attempted. */
@@ -131,33 +130,6 @@ export class EmailSender {
       ),
     );
     return claimed.length;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      let busy = false;
-      try {
-        busy = (await this.runOnce()) > 0;
-      } catch (error) {
-        this.logger.error({ err: error }, "email sender round failed");
-      }
-      if (this.stopping) break;
-      if (!busy) await this.sleep(this.options.pollMs ?? 1000);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wakeUp = null;
-        resolve();
-      }, ms);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        this.wakeUp = null;
-        resolve();
-      };
-    });
   }
 
   private async attempt(email: OutboundEmailRow): Promise<void> {
