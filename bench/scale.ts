@@ -13,9 +13,14 @@ const P99_TARGET_MS = 20;
 const BASE = "/admin/api/v1/crm";
 
 const AXIOMATIC = "/api/crm";
+const CRMLEADPRO = "/api/v1";
+const DAY_MS = 86_400_000;
 
-/** `base` defaults to Valethon's; `{entityId}` in a path is the workspace's UUID. */
-const SCENARIOS: { name: string; paths: string[]; base?: string; targetMs?: number }[] = [
+/**
+ * `base` defaults to Valethon's; `{entityId}` in a path is the workspace's UUID; `bearer` sends the
+ * key as `Authorization: Bearer` instead of `x-api-key`.
+ */
+const SCENARIOS: { name: string; paths: string[]; base?: string; targetMs?: number; bearer?: boolean }[] = [
   { name: "leads?status (pages 1-20)", paths: pages("/leads?status=contacted&per_page=25") },
   { name: "leads?source (pages 1-20)", paths: pages("/leads?source=referral&per_page=25") },
   { name: "leads?created_after", paths: pages("/leads?created_after=2026-01-01&per_page=25") },
@@ -43,7 +48,35 @@ const SCENARIOS: { name: string; paths: string[]; base?: string; targetMs?: numb
   },
   { name: "axiomatic pipeline-stages", base: AXIOMATIC, paths: ["/pipeline-stages?entityId={entityId}"] },
   { name: "axiomatic dashboard", base: AXIOMATIC, paths: ["/dashboard?entityId={entityId}"], targetMs: 50 },
+  // CRMLead Pro's pipeline analytics over every lead and move, each request a range never asked
+  // before (answers are remembered until the next write): whole days from the kept cohorts, then
+  // ranges starting mid-day, whose first day is computed from its leads and moves.
+  {
+    name: "crmleadpro analytics (all)",
+    base: CRMLEADPRO,
+    bearer: true,
+    paths: Array.from(
+      { length: 5_000 },
+      (_, day) => `/analytics/pipeline?from=${isoDay(Date.UTC(1990, 0, 1) + day * DAY_MS)}T00:00:00Z`,
+    ),
+    targetMs: 50,
+  },
+  {
+    name: "crmleadpro analytics (mid-day)",
+    base: CRMLEADPRO,
+    bearer: true,
+    paths: Array.from(
+      { length: 5_000 },
+      (_, i) =>
+        `/analytics/pipeline?from=${new Date(Date.now() - (400 + (i % 300)) * DAY_MS + 60_000 * (1 + i)).toISOString()}`,
+    ),
+    targetMs: 50,
+  },
 ];
+
+function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
 
 function pages(path: string): string[] {
   return Array.from({ length: 20 }, (_, index) => `${path}&page=${index + 1}`);
@@ -78,7 +111,7 @@ async function main(): Promise<void> {
         connections: 10,
         pipelining: 1,
         duration: SECONDS,
-        headers: { "x-api-key": key! },
+        headers: scenario.bearer ? { authorization: `Bearer ${key!}` } : { "x-api-key": key! },
         requests: [
           {
             setupRequest: (request) => ({

@@ -11,6 +11,7 @@ import * as marketingLists from "./migrations/2026-11-23-08-marketing-lists.js";
 import * as leadPipeline from "./migrations/2026-11-23-09-lead-pipeline.js";
 import * as campaigns from "./migrations/2026-11-23-10-campaigns.js";
 import * as crmleadpro from "./migrations/2026-11-23-11-crmleadpro.js";
+import * as pipelineCohorts from "./migrations/2026-11-24-12-pipeline-cohorts.js";
 
 const MIGRATIONS: Record<string, Migration> = {
   "2026-11-23-01-foundation": foundation,
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "2026-11-23-09-lead-pipeline": leadPipeline,
   "2026-11-23-10-campaigns": campaigns,
   "2026-11-23-11-crmleadpro": crmleadpro,
+  "2026-11-24-12-pipeline-cohorts": pipelineCohorts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

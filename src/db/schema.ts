@@ -109,6 +109,34 @@ export interface LeadStageTotalTable {
   value_minor: number;
 }
 
+/** Live leads per creation period (day or month), stage and currency (migration 12; lead-cohorts.ts). */
+export interface LeadCohortTotalTable {
+  workspace_id: string;
+  period: string;
+  stage_id: string;
+  currency: string;
+  lead_count: number;
+  value_minor: number;
+  stage_age_ms: number;
+}
+
+/** Live leads per creation period and set of stages ever stood in (migration 12). */
+export interface LeadCohortPathTable {
+  workspace_id: string;
+  period: string;
+  stage_ids: string;
+  lead_count: number;
+}
+
+/** Completed stays of live leads per creation period and stage (migration 12). */
+export interface LeadCohortStayTable {
+  workspace_id: string;
+  period: string;
+  stage_id: string;
+  stay_count: number;
+  stay_ms: number;
+}
+
 /** One move of a lead from a stage to another (migration 09); read by lead timelines. */
 export interface LeadStageMoveTable {
   id: string;
@@ -598,6 +626,9 @@ export interface Database {
   leads: LeadTable;
   lead_stage_moves: LeadStageMoveTable;
   lead_stage_totals: LeadStageTotalTable;
+  lead_cohort_totals: LeadCohortTotalTable;
+  lead_cohort_paths: LeadCohortPathTable;
+  lead_cohort_stays: LeadCohortStayTable;
   events: EventTable;
   companies: CompanyTable;
   contacts: ContactTable;

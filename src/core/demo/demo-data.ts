@@ -8,6 +8,7 @@
  * in a stage of the default pipeline (six in ten in the first open one), half of them with a value.
  */
 import { sql } from "kysely";
+import type { LeadStageMoveTable } from "../../db/schema.js";
 import type { Core, Scope, Trx } from "../core.js";
 import { validationError } from "../errors.js";
 import { newId } from "../ids.js";
@@ -147,6 +148,7 @@ interface StageRef {
   id: string;
   pipelineId: string;
   key: string;
+  name: string;
   kind: string;
   probability: number;
 }
@@ -159,6 +161,7 @@ async function defaultStages(core: Core, scope: Scope): Promise<StageRef[]> {
       "pipeline_stages.id",
       "pipeline_stages.pipeline_id",
       "pipeline_stages.key",
+      "pipeline_stages.name",
       "pipeline_stages.kind",
       "pipeline_stages.probability",
     ])
@@ -170,10 +173,24 @@ async function defaultStages(core: Core, scope: Scope): Promise<StageRef[]> {
     id: row.id,
     pipelineId: row.pipeline_id,
     key: row.key,
+    name: row.name,
     kind: row.kind,
     probability: Number(row.probability),
   }));
 }
+
+/**
+ * The stages a demo lead went through to reach `target`: the open stages in order up to it, or, for
+ * a won or lost stage, up to a scrambled open stage and then the closed one.
+ */
+function pathTo(stages: readonly StageRef[], target: StageRef, scramble: number): StageRef[] {
+  const open = stages.filter((stage) => stage.kind === "open");
+  const reached = open.indexOf(target);
+  if (reached >= 0) return open.slice(0, reached + 1);
+  return [...open.slice(0, (scramble % open.length) + 1), target];
+}
+
+const HOUR = 3_600_000;
 
 /**
  * Adds `leadCount` leads and their proportion of other records to the workspace. `onProgress`
@@ -240,8 +257,10 @@ export async function generateDemoData(
         return row;
       });
 
+      const moves: (LeadStageMoveTable & Record<string, unknown>)[] = [];
       const leads = Array.from({ length: batch }, (_, i) => {
         const seq = firstLead + i;
+        const leadId = newId();
         const first = pick(FIRST, mix(seq));
         const last = pick(LAST, mix(seq + 1));
         const email =
@@ -250,11 +269,28 @@ export async function generateDemoData(
         const company = companyRow.name;
         const at = timeOf(done + i);
         const source = pick(SOURCES, mix(seq + 4));
-        // On the board: most new leads wait in the first stage, the rest spread over all of them.
+        // On the board: most new leads wait in the first stage, the rest spread over all of them,
+        // each having moved there stage by stage, hours apart (never later than now).
         const stage = mix(seq + 9) % 10 < 6 ? firstOpen : pick(stages, mix(seq + 10));
+        const path = pathTo(stages, stage, mix(seq + 13));
+        let movedAt = Date.parse(at);
+        for (let step = 1; step < path.length; step++) {
+          movedAt = Math.min(now, movedAt + (1 + (mix(seq + 14 + step) % 96)) * HOUR);
+          moves.push({
+            id: newId(),
+            workspace_id: ws,
+            lead_id: leadId,
+            from_stage_id: path[step - 1]!.id,
+            from_stage_name: path[step - 1]!.name,
+            to_stage_id: path[step]!.id,
+            to_stage_name: path[step]!.name,
+            actor: scope.actor,
+            moved_at: new Date(movedAt).toISOString(),
+          });
+        }
         const valued = mix(seq + 11) % 2 === 0;
         const row = {
-          id: newId(),
+          id: leadId,
           workspace_id: ws,
           seq,
           first_name: first,
@@ -267,7 +303,7 @@ export async function generateDemoData(
           source,
           score: mix(seq + 8) % 101,
           stage_id: stage.id,
-          stage_changed_at: at,
+          stage_changed_at: new Date(Math.max(movedAt, Date.parse(at))).toISOString(),
           value_minor: valued ? ((mix(seq + 12) % 500) + 1) * 10_000 : null,
           currency: valued ? "USD" : null,
           company_id: companyRow.id,
@@ -388,7 +424,8 @@ export async function generateDemoData(
 
       await insertChunks(trx, "companies", companies);
       await insertChunks(trx, "leads", leads);
-      await addLeadRowsToStageTotals(trx, ws, leads);
+      await insertChunks(trx, "lead_stage_moves", moves);
+      await addLeadRowsToStageTotals(trx, ws, leads, moves);
       await insertChunks(trx, "contacts", contacts);
       await insertChunks(trx, "contact_companies", memberships);
       await insertChunks(trx, "opportunities", opportunities);

@@ -1,16 +1,20 @@
 /**
  * Live leads and their value per stage and currency, kept in `lead_stage_totals` by every write
  * that adds, removes or moves a lead (in the write's transaction), so the board's `leadCount` and
- * the dashboard's per-stage sums read a few rows rather than every lead of the workspace.
+ * the dashboard's per-stage sums read a few rows rather than every lead of the workspace. The same
+ * writes keep the per-creation-day totals of the pipeline cohorts (lead-cohorts.ts).
  */
 import { sql } from "kysely";
 import type { Executor, Scope, Trx } from "../core.js";
+import { addBulkHistories, addToCohortTotals, cohortPeriods, stageAgeMs } from "./lead-cohorts.js";
 
 /** What a lead adds to its stage's totals. */
 export interface StageShare {
   stageId: string | null;
   currency: string | null;
   valueMinor: number | null;
+  createdAt: string;
+  stageChangedAt: string | null;
 }
 
 /** Adds `count` leads worth `valueMinor` in all to a stage's totals (negative numbers remove). */
@@ -40,45 +44,68 @@ export async function addToStageTotals(
     .execute();
 }
 
-/** Adds lead rows written in bulk (not through the service) to the totals, one upsert per stage and currency. */
+/**
+ * Adds lead rows written in bulk (not through the service), with the stage moves written for them,
+ * to the board's totals and the pipeline cohorts: one upsert per stage and currency (and per
+ * creation day, path or stage for the cohorts).
+ */
 export async function addLeadRowsToStageTotals(
   trx: Trx,
   workspaceId: string,
-  leads: { stage_id?: string | null; currency?: string | null; value_minor?: number | null }[],
+  leads: {
+    stage_id?: string | null;
+    currency?: string | null;
+    value_minor?: number | null;
+    created_at: string;
+    id: string;
+    stage_changed_at?: string | null;
+  }[],
+  moves: Parameters<typeof addBulkHistories>[3] = [],
 ): Promise<void> {
-  const shares = new Map<
-    string,
-    { stageId: string; currency: string | null; count: number; value: number }
-  >();
+  type Sum = { stageId: string; currency: string | null; count: number; valueMinor: number; ageMs: number };
+  const board = new Map<string, Sum>();
+  const cohorts = new Map<string, Sum & { period: string }>();
+  const add = <T extends Sum>(sums: Map<string, T>, key: string, fresh: T, lead: (typeof leads)[number]) => {
+    const sum = sums.get(key) ?? fresh;
+    sum.count += 1;
+    sum.valueMinor += lead.value_minor ?? 0;
+    sum.ageMs += stageAgeMs({ createdAt: lead.created_at, stageChangedAt: lead.stage_changed_at ?? null });
+    sums.set(key, sum);
+  };
   for (const lead of leads) {
     if (!lead.stage_id) continue;
-    const key = `${lead.stage_id}\u0000${lead.currency ?? ""}`;
-    const share = shares.get(key) ?? {
+    const fresh = {
       stageId: lead.stage_id,
       currency: lead.currency ?? null,
       count: 0,
-      value: 0,
+      valueMinor: 0,
+      ageMs: 0,
     };
-    share.count += 1;
-    share.value += lead.value_minor ?? 0;
-    shares.set(key, share);
+    const key = `${lead.stage_id}\u0000${lead.currency ?? ""}`;
+    add(board, key, { ...fresh }, lead);
+    for (const period of cohortPeriods(lead.created_at)) {
+      add(cohorts, `${period}\u0000${key}`, { ...fresh, period }, lead);
+    }
   }
-  for (const share of shares.values()) {
-    await addToStageTotals(trx, workspaceId, share.stageId, share.currency, share.count, share.value);
+  for (const sum of board.values()) {
+    await addToStageTotals(trx, workspaceId, sum.stageId, sum.currency, sum.count, sum.valueMinor);
   }
+  for (const sum of cohorts.values()) await addToCohortTotals(trx, workspaceId, [sum.period], sum);
+  await addBulkHistories(trx, workspaceId, leads, moves);
 }
 
 /** Adds (`sign` 1) or removes (`sign` -1) one lead's share of its stage's totals. */
 export async function shiftStageTotals(trx: Trx, workspaceId: string, share: StageShare, sign: 1 | -1) {
   if (share.stageId === null) return;
-  await addToStageTotals(
-    trx,
-    workspaceId,
-    share.stageId,
-    share.currency,
-    sign,
-    sign * (share.valueMinor ?? 0),
-  );
+  const valueMinor = sign * (share.valueMinor ?? 0);
+  await addToStageTotals(trx, workspaceId, share.stageId, share.currency, sign, valueMinor);
+  await addToCohortTotals(trx, workspaceId, cohortPeriods(share.createdAt), {
+    stageId: share.stageId,
+    currency: share.currency,
+    count: sign,
+    valueMinor,
+    ageMs: sign * stageAgeMs(share),
+  });
 }
 
 /** Moves a lead's share when its stage, value or currency changed. */
@@ -86,7 +113,8 @@ export async function moveStageShare(trx: Trx, workspaceId: string, before: Stag
   if (
     before.stageId === after.stageId &&
     before.currency === after.currency &&
-    before.valueMinor === after.valueMinor
+    before.valueMinor === after.valueMinor &&
+    before.stageChangedAt === after.stageChangedAt
   ) {
     return;
   }

@@ -22,6 +22,7 @@ import { readTags, setTags } from "../tags/tags.js";
 import { findUserId, requireUserId } from "../users/user-refs.js";
 import { checkLeadInput } from "./lead.rules.js";
 import type { Lead, LeadInput, LeadListQuery, LeadRef, Page } from "./lead.types.js";
+import { addNewLeadPath, recordMoveInCohorts, shiftLeadHistory } from "./lead-cohorts.js";
 import { moveStageShare, shiftStageTotals } from "./lead-stage-totals.js";
 import { findLeadStage, recordStageMove, requireLeadStage, stageForNewLead } from "./lead-stages.js";
 import { findArchivedLead, findLead, queryLeads } from "./leads.repository.js";
@@ -178,7 +179,9 @@ export async function createLeadIn(trx: Trx, scope: Scope, at: string, rawInput:
     updated_at: at,
     deleted_at: null,
   });
-  await shiftStageTotals(trx, scope.workspaceId, { stageId: stage.id, currency, valueMinor }, 1);
+  const share = { stageId: stage.id, currency, valueMinor, createdAt: at, stageChangedAt: at };
+  await shiftStageTotals(trx, scope.workspaceId, share, 1);
+  await addNewLeadPath(trx, scope.workspaceId, share);
   if (input.tags && input.tags.length > 0) await setTags(trx, scope.workspaceId, "lead", id, input.tags);
   // Read back only when an assignee must be rendered; otherwise the input says it all.
   const lead: Lead = assignedUserId
@@ -365,6 +368,7 @@ async function resolveCardChanges(
     const stage = await requireLeadStage(trx, scope, input.stage);
     if (stage.id !== before.stageId) {
       const from = before.stageId ? await findLeadStage(trx, scope, { id: before.stageId }) : null;
+      await recordMoveInCohorts(trx, scope.workspaceId, before, stage.id, at);
       await recordStageMove(trx, scope, before.id, from, stage, at);
       update.stage_id = stage.id;
       update.stage_changed_at = at;
@@ -450,6 +454,7 @@ export async function deleteLead(core: Core, scope: Scope, ref: LeadRef): Promis
       eventData: eventData(lead),
     });
     await shiftStageTotals(trx, scope.workspaceId, lead, -1);
+    await shiftLeadHistory(trx, scope.workspaceId, lead, -1);
     return lead;
   });
 }
@@ -489,6 +494,7 @@ export async function restoreLead(core: Core, scope: Scope, id: string): Promise
         .execute();
       await restoreLive(trx, scope.workspaceId, "leads");
       await shiftStageTotals(trx, scope.workspaceId, archived, 1);
+      await shiftLeadHistory(trx, scope.workspaceId, archived, 1);
       const lead = (await findLead(trx, scope, { id: archived.id }))!;
       await withCustomFields(trx, scope, [lead]);
       await indexLead(trx, scope, lead, at);

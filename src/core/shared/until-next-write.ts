@@ -8,6 +8,8 @@
 import type { Core, Scope } from "../core.js";
 
 const MAX_AGE_MS = 10_000;
+/** Figures remembered per process at most: names can carry client input (a date range, say). */
+const MAX_ENTRIES = 1_000;
 
 interface Remembered {
   /** Anything else the value depends on (a calendar day, say); a different token recomputes. */
@@ -58,6 +60,9 @@ export async function untilNextWrite<T>(
     return entry.value as T;
   }
   const value = await compute();
+  cache.delete(key);
+  // A Map iterates in insertion order: the first key is the least recently computed.
+  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(key, { token, position, computedAt: nowMs, value });
   return value;
 }

@@ -206,6 +206,41 @@ for (const engine of ENGINES) {
       expect(conversionsOf(late)[1]).toBe("qualification>demo_scheduled 1 0 0");
     });
 
+    it("counts partial days at either end of a range from the leads, whole days from the kept cohorts", async () => {
+      // [d0.5, d3.5): the whole days d1 and d2 (B C D F, kept) plus E (created d3, a partial day);
+      // nothing was created in [d0.5, d1).
+      const result = await pipelineAnalytics(kit.core, kit.scope, {
+        from: "2026-03-01T12:00:00Z",
+        to: "2026-03-04T12:00:00Z",
+      });
+      expect(result.totals).toEqual({ leads: 5, value: { USD: 55000, EUR: 50000 } });
+      // Discovery now: E (300 USD); completed discovery stays: B 3 (E never moved).
+      expect(byKey(result).discovery).toEqual([1, { USD: 30000 }, 3]);
+      expect(byKey(result).proposal).toEqual([0, {}, 1.5]);
+      // Furthest: B 0, C 5, D 5, E 0, F 4.
+      expect(conversionsOf(result)).toEqual([
+        "discovery>qualification 5 3 0.6",
+        "qualification>demo_scheduled 3 3 1",
+        "demo_scheduled>proposal 3 3 1",
+        "proposal>negotiation 3 3 1",
+        "negotiation>won 3 2 0.6667",
+      ]);
+      expect(result.winRate).toBe(0.5);
+      expect(result.dealVelocityDays).toBe(1.5);
+      // Within one day: [d3 06:00, d3 18:00) holds no lead; [d2 00:00, d2 12:00) holds D and F.
+      expect(
+        (
+          await pipelineAnalytics(kit.core, kit.scope, {
+            from: "2026-03-04T06:00:00Z",
+            to: "2026-03-04T18:00:00Z",
+          })
+        ).totals.leads,
+      ).toBe(0);
+      const d2 = await pipelineAnalytics(kit.core, kit.scope, { from: day(2), to: "2026-03-03T12:00:00Z" });
+      expect(d2.totals).toEqual({ leads: 2, value: { USD: 25000 } });
+      expect(d2.dealVelocityDays).toBe(0); // D was created won
+    });
+
     it("leaves out deleted leads and other workspaces' leads", async () => {
       // H (999 USD, created d1 in discovery, won d2) is deleted. Counted, it would make won 5 leads
       // worth 229900 USD, the totals 9 leads, and the d1-d3 cohort's discovery stays (3 + 1) / 2 = 2.
