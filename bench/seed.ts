@@ -78,6 +78,8 @@ export async function seedLeads(core: Core, scope: Scope, count: number, tag: st
           currency: seq % 3 === 0 ? null : "USD",
           companyId: null,
           contactId: null,
+          slug: `lead-${seq}`,
+          ownerUserId: null,
           createdAt: at,
           updatedAt: at,
         };
@@ -105,6 +107,7 @@ export async function seedLeads(core: Core, scope: Scope, count: number, tag: st
           company_id: null,
           contact_id: null,
           custom_fields: null,
+          slug: record.slug,
           created_at: at,
           updated_at: at,
           deleted_at: null,

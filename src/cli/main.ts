@@ -17,6 +17,7 @@ import {
 } from "../core/service-status/service-status.service.js";
 import { COMPONENT_STATUSES, type ServiceComponent } from "../core/service-status/service-status.types.js";
 import { createUser, USER_ROLES } from "../core/users/users.service.js";
+import { setWorkspaceTimeZone } from "../core/workspaces/workspace-time-zone.js";
 import {
   createWorkspace,
   getWorkspaceBySlug,
@@ -162,6 +163,15 @@ export function buildProgram(): Command {
     .action(async (slug, plan, _options, command) => {
       const updated = await withRuntime(({ core }) => setWorkspacePlan(core, slug, plan));
       print(output(command), updated, () => `workspace ${updated.slug} is on the ${updated.plan} plan`);
+    });
+  workspace
+    .command("time-zone")
+    .description("set the IANA time zone a workspace's wall-clock times are given in (Epixel appointments)")
+    .argument("<slug>", "workspace slug")
+    .argument("<zone>", "IANA time zone, such as Europe/Berlin or UTC")
+    .action(async (slug, zone, _options, command) => {
+      const updated = await withRuntime(({ core }) => setWorkspaceTimeZone(core, slug, zone));
+      print(output(command), updated, () => `workspace ${updated.slug} keeps time in ${updated.timeZone}`);
     });
   workspace
     .command("list")

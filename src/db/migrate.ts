@@ -12,6 +12,8 @@ import * as leadPipeline from "./migrations/2026-11-23-09-lead-pipeline.js";
 import * as campaigns from "./migrations/2026-11-23-10-campaigns.js";
 import * as crmleadpro from "./migrations/2026-11-23-11-crmleadpro.js";
 import * as pipelineCohorts from "./migrations/2026-11-24-12-pipeline-cohorts.js";
+import * as epixel from "./migrations/2026-11-24-13-epixel.js";
+import * as appointments from "./migrations/2026-11-24-14-appointments.js";
 
 const MIGRATIONS: Record<string, Migration> = {
   "2026-11-23-01-foundation": foundation,
@@ -26,6 +28,8 @@ const MIGRATIONS: Record<string, Migration> = {
   "2026-11-23-10-campaigns": campaigns,
   "2026-11-23-11-crmleadpro": crmleadpro,
   "2026-11-24-12-pipeline-cohorts": pipelineCohorts,
+  "2026-11-24-13-epixel": epixel,
+  "2026-11-24-14-appointments": appointments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

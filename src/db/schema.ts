@@ -10,6 +10,8 @@ export interface WorkspaceTable {
   name: string;
   /** growth | pro (migration 11): CRMLead Pro's rate limits. */
   plan: Generated<string>;
+  /** IANA time zone of the workspace's wall-clock times (migration 15); `UTC` by default. */
+  time_zone: Generated<string>;
   created_at: string;
   updated_at: string;
 }
@@ -95,9 +97,27 @@ export interface LeadTable {
   currency: Generated<string | null>;
   company_id: Generated<string | null>;
   contact_id: Generated<string | null>;
+  /** Epixel (migration 14): the lead's slug (unique per workspace), set on every new lead. */
+  slug: string;
+  /** The user who created the lead through Epixel; null for leads made elsewhere. */
+  owner_user_id: Generated<string | null>;
+  /** The Epixel status word set through Epixel; null = the default word of `status`. */
+  status_word: Generated<string | null>;
+  location: Generated<string | null>;
+  message: Generated<string | null>;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+}
+
+/** Per workspace, Epixel's lead status words and the core status each maps onto (migration 14). */
+export interface LeadStatusDefinitionTable {
+  workspace_id: string;
+  word: string;
+  description: string;
+  color: string;
+  sort_order: number;
+  core_status: string;
 }
 
 /** Live leads and their value per stage and currency ('' = no value), kept in the write's transaction. */
@@ -624,6 +644,7 @@ export interface Database {
   api_keys: ApiKeyTable;
   counters: CounterTable;
   leads: LeadTable;
+  lead_status_definitions: LeadStatusDefinitionTable;
   lead_stage_moves: LeadStageMoveTable;
   lead_stage_totals: LeadStageTotalTable;
   lead_cohort_totals: LeadCohortTotalTable;

@@ -8,6 +8,8 @@ import type { Config } from "../config.js";
 import type { Core } from "../core/core.js";
 import { axiomaticPlugin } from "./dialects/axiomatic/index.js";
 import { crmleadproPlugin } from "./dialects/crmleadpro/index.js";
+import { devapiPlugin } from "./dialects/devapi/index.js";
+import { epixelPlugin } from "./dialects/epixel/index.js";
 import { valethonPlugin } from "./dialects/valethon/index.js";
 import { type DocumentedDialect, registerDocs } from "./docs.js";
 import { inboxPlugin } from "./inbox/index.js";
@@ -64,6 +66,14 @@ const DIALECT_DOCS: Record<string, Omit<DocumentedDialect, "prefix">> = {
       "`Authorization: Bearer ak_…` (or `x-api-key`) and name the entity with `entityId` (query `entityId`/`entity_id`, " +
       "header `x-entity-id`, or JSON body `entityId`, in that order). Errors: `{error}`.",
   },
+  devapi: {
+    name: "devapi",
+    title: "Developer API (companies, contacts, conversations)",
+    description:
+      "All companies, contacts and website-chat conversations of the workspace, each as one bare JSON array " +
+      "streamed in keyset batches. Authenticate with `Authorization: Bearer <secret key>` (printed as `dk_…`). " +
+      "Ids are UUIDs. Errors: `{error}`.",
+  },
   crmleadpro: {
     name: "crmleadpro",
     title: "CRMLead Pro API",
@@ -71,6 +81,15 @@ const DIALECT_DOCS: Record<string, Omit<DocumentedDialect, "prefix">> = {
       "Leads (with history, archive and restore), pipelines, deals, contacts, email and WhatsApp campaigns, " +
       "pipeline analytics and webhooks. Authenticate with " +
       "`Authorization: Bearer crmlp_live_…`. Ids are `<type>_<ULID>`. Errors: `{error: {code, message, field}}`.",
+  },
+  epixel: {
+    name: "epixel",
+    title: "Epixel Leads & CRM API",
+    description:
+      "Leads by slug (list, details, create, update, delete), lead notes, appointments and the lead overview. Every " +
+      "call sends `apikey: <secret key>`; all but `user/login/` and `user/token/refresh/` also send " +
+      "`Authorization: Bearer <access JWT>` from `user/login/`. Writes take multipart/form-data, urlencoded or JSON. " +
+      "Answers `{status_code, errors, data}`.",
   },
 };
 
@@ -115,8 +134,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (valethonPrefix !== null) mounted.push({ ...DIALECT_DOCS.valethon!, prefix: valethonPrefix });
   const axiomaticPrefix = config.mounts.axiomatic;
   if (axiomaticPrefix !== null) mounted.push({ ...DIALECT_DOCS.axiomatic!, prefix: axiomaticPrefix });
+  const devapiPrefix = config.mounts.devapi;
+  if (devapiPrefix !== null) mounted.push({ ...DIALECT_DOCS.devapi!, prefix: devapiPrefix });
   const crmleadproPrefix = config.mounts.crmleadpro;
   if (crmleadproPrefix !== null) mounted.push({ ...DIALECT_DOCS.crmleadpro!, prefix: crmleadproPrefix });
+  const epixelPrefix = config.mounts.epixel;
+  if (epixelPrefix !== null) mounted.push({ ...DIALECT_DOCS.epixel!, prefix: epixelPrefix });
   await registerDocs(app, mounted);
 
   app.get("/healthz", { schema: { summary: "Liveness: the process answers" } }, async () => ({
@@ -171,6 +194,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     );
   }
 
+  if (devapiPrefix !== null) {
+    await app.register(
+      async (instance) => {
+        instance.addHook("onRoute", (route) => {
+          route.config = { ...(route.config as object), dialect: "devapi" };
+        });
+        await devapiPlugin(instance, { core, guard, registry: metrics.registry });
+      },
+      { prefix: devapiPrefix },
+    );
+  }
+
   if (crmleadproPrefix !== null) {
     await app.register(
       async (instance) => {
@@ -184,6 +219,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         });
       },
       { prefix: crmleadproPrefix },
+    );
+  }
+
+  if (epixelPrefix !== null) {
+    await app.register(
+      async (instance) => {
+        instance.addHook("onRoute", (route) => {
+          route.config = { ...(route.config as object), dialect: "epixel" };
+        });
+        await epixelPlugin(instance, { core, guard, configuredSecret: config.secret });
+      },
+      { prefix: epixelPrefix },
     );
   }
 

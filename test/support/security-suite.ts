@@ -20,8 +20,8 @@ export interface SecurityRoute {
 export interface DialectSecuritySpec {
   name: string;
   routes: SecurityRoute[];
-  /** The request headers that carry `key` in this dialect. */
-  credentials(key: string): Record<string, string>;
+  /** The request headers that carry `key` in this dialect (Epixel's also carry a JWT: async). */
+  credentials(key: string): Record<string, string> | Promise<Record<string, string>>;
   /** Creates a record in the given workspace and returns its id as this dialect writes it. */
   createRecord(kit: TestKit, secretKey: string): Promise<string>;
   /** Reads a record back; used to prove another workspace's request left it untouched. */
@@ -44,7 +44,7 @@ async function send(
   return kit.app.inject({
     method: route.method,
     url: route.path.replace("{id}", id),
-    headers: key ? spec.credentials(key) : {},
+    headers: key ? await spec.credentials(key) : {},
     ...(route.body === undefined ? {} : { payload: route.body as any }),
   });
 }

@@ -49,6 +49,8 @@ async function toActivities(db: Executor, scope: Scope, rows: ActivityRow[]): Pr
       endsAt: row.ends_at,
       completed: Number(row.completed) === 1,
       completedAt: row.completed_at,
+      status: row.status,
+      createdBy: row.created_by,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };

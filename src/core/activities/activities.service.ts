@@ -51,7 +51,7 @@ export async function createActivityIn(
     ends_at: input.endsAt ?? null,
     completed: input.completed ? 1 : 0,
     completed_at: input.completed ? at : null,
-    status: null,
+    status: input.status ?? null,
     created_by: scope.actor,
     custom_fields: null,
     created_at: at,
@@ -173,6 +173,7 @@ export async function updateActivityIn(
   }
   if (input.startsAt !== undefined) set("startsAt", "starts_at", input.startsAt ?? null);
   if (input.endsAt !== undefined) set("endsAt", "ends_at", input.endsAt ?? null);
+  if (input.status !== undefined) set("status", "status", input.status ?? null);
   checkMeetingTimes(
     input.type ?? before.type,
     input.startsAt !== undefined ? input.startsAt : before.startsAt,

@@ -43,6 +43,7 @@ export function checkActivityInput(input: ActivityInput): ActivityInput {
       );
     }
   }
+  if (input.status !== undefined) out.status = optionalText("status", input.status, ACTIVITY_LIMITS.status);
   out.dueDate = dateTime("dueDate", input.dueDate);
   out.startsAt = dateTime("startsAt", input.startsAt);
   out.endsAt = dateTime("endsAt", input.endsAt);

@@ -12,6 +12,7 @@ export const ACTIVITY_LIMITS = {
   durationMin: 0,
   /** One week. */
   durationMax: 10_080,
+  status: 40,
 } as const;
 
 export interface Activity {
@@ -29,6 +30,10 @@ export interface Activity {
   endsAt: string | null;
   completed: boolean;
   completedAt: string | null;
+  /** A meeting's appointment status (seeds/004), an email's sent/failed; null otherwise. */
+  status: string | null;
+  /** Who logged it: the scope's actor (a user id, an API key id, or `system`). */
+  createdBy: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -51,6 +56,8 @@ export interface ActivityInput {
   endsAt?: string | null;
   /** Setting true stamps completedAt (once); false clears it. */
   completed?: boolean;
+  /** Free status word (appointments check theirs against their own list). */
+  status?: string | null;
 }
 
 export interface ActivityListQuery {

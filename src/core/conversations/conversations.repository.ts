@@ -22,7 +22,8 @@ export type ConversationRow = Omit<ConversationTable, "workspace_id" | "session_
 export const conversationsOf = (db: Executor, workspaceId: string) =>
   db.selectFrom("conversations").where("conversations.workspace_id", "=", workspaceId);
 
-const CONVERSATION_COLUMNS = [
+/** The columns a `Conversation` is read from (`toConversations`). */
+export const CONVERSATION_RECORD_COLUMNS = [
   "conversations.id",
   "conversations.seq",
   "conversations.visitor_id",
@@ -33,19 +34,26 @@ const CONVERSATION_COLUMNS = [
   "conversations.referrer",
   "conversations.page_url",
   "conversations.status",
-  "conversations.handed_off_at",
   "conversations.assignee_user_id",
   "conversations.is_read",
   "conversations.lead_id",
   "conversations.contact_id",
   "conversations.company_id",
-  "conversations.ticket_activity_id",
   "conversations.last_message_at",
   "conversations.last_message_preview",
   "conversations.created_at",
   "conversations.updated_at",
   "conversations.closed_at",
 ] as const;
+
+const CONVERSATION_COLUMNS = [
+  ...CONVERSATION_RECORD_COLUMNS,
+  "conversations.handed_off_at",
+  "conversations.ticket_activity_id",
+] as const;
+
+/** A row read with CONVERSATION_RECORD_COLUMNS. */
+export type ConversationRecordRow = Omit<ConversationRow, "handed_off_at" | "ticket_activity_id">;
 
 /** A conversation with what the core keeps beside the record (bot hand-off, ticket). */
 export interface StoredConversation {
@@ -54,7 +62,7 @@ export interface StoredConversation {
   ticketActivityId: string | null;
 }
 
-function toConversation(row: ConversationRow, tags: string[]): Conversation {
+function toConversation(row: ConversationRecordRow, tags: string[]): Conversation {
   return {
     id: row.id,
     number: Number(row.seq),
@@ -80,15 +88,25 @@ function toConversation(row: ConversationRow, tags: string[]): Conversation {
   };
 }
 
-async function toStored(db: Executor, scope: Scope, rows: ConversationRow[]): Promise<StoredConversation[]> {
+/** The rows as conversations, with their tags (one query). */
+export async function toConversations(
+  db: Executor,
+  scope: Scope,
+  rows: ConversationRecordRow[],
+): Promise<Conversation[]> {
   const tags = await readTags(
     db,
     scope.workspaceId,
     "conversation",
     rows.map((row) => row.id),
   );
-  return rows.map((row) => ({
-    conversation: toConversation(row, tags.get(row.id) ?? []),
+  return rows.map((row) => toConversation(row, tags.get(row.id) ?? []));
+}
+
+async function toStored(db: Executor, scope: Scope, rows: ConversationRow[]): Promise<StoredConversation[]> {
+  const conversations = await toConversations(db, scope, rows);
+  return rows.map((row, index) => ({
+    conversation: conversations[index]!,
     handedOffAt: row.handed_off_at,
     ticketActivityId: row.ticket_activity_id,
   }));

@@ -58,6 +58,10 @@ export interface Lead {
   currency: string | null;
   companyId: string | null;
   contactId: string | null;
+  /** Epixel's name for the lead, unique per workspace (src/core/leads/lead-slugs.ts). */
+  slug: string;
+  /** The user who created the lead through Epixel; null for leads made through other APIs. */
+  ownerUserId: string | null;
   /**
    * Values of the workspace's current lead custom fields, keyed by field key. Every function of
    * leads.service sets it (the repository's rows leave it out).

@@ -47,6 +47,8 @@ const LEAD_COLUMNS = [
   "leads.created_at",
   "leads.updated_at",
   "leads.custom_fields",
+  "leads.slug",
+  "leads.owner_user_id",
 ] as const;
 
 type LeadSelection = Pick<LeadRow, (typeof LEAD_COLUMNS)[number] extends `leads.${infer C}` ? C : never>;
@@ -94,6 +96,8 @@ function toLead(row: LeadSelection, assignees: ReadonlyMap<string, UserSummary>)
     currency: row.currency,
     companyId: row.company_id,
     contactId: row.contact_id,
+    slug: row.slug ?? `lead-${row.seq}`,
+    ownerUserId: row.owner_user_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     // Everything stored; the service shows only the values of currently defined fields.

@@ -23,6 +23,7 @@ import { findUserId, requireUserId } from "../users/user-refs.js";
 import { checkLeadInput } from "./lead.rules.js";
 import type { Lead, LeadInput, LeadListQuery, LeadRef, Page } from "./lead.types.js";
 import { addNewLeadPath, recordMoveInCohorts, shiftLeadHistory } from "./lead-cohorts.js";
+import { leadSlug } from "./lead-slugs.js";
 import { moveStageShare, shiftStageTotals } from "./lead-stage-totals.js";
 import { findLeadStage, recordStageMove, requireLeadStage, stageForNewLead } from "./lead-stages.js";
 import { findArchivedLead, findLead, queryLeads } from "./leads.repository.js";
@@ -73,6 +74,11 @@ const insertLead = prepared((db, row: NewLeadRow) =>
     company_id: row.company_id,
     contact_id: row.contact_id,
     custom_fields: row.custom_fields,
+    slug: row.slug,
+    owner_user_id: row.owner_user_id,
+    status_word: row.status_word,
+    location: row.location,
+    message: row.message,
     created_at: row.created_at,
     updated_at: row.updated_at,
     deleted_at: row.deleted_at,
@@ -134,7 +140,14 @@ const eventData = (lead: Lead) => ({ ...lead });
  * such as a chat visitor leaving an email). Appends `lead.created` and indexes it for search. A lost
  * race on the live-email index surfaces as a unique violation; createLead turns it into DUPLICATE.
  */
-export async function createLeadIn(trx: Trx, scope: Scope, at: string, rawInput: LeadInput): Promise<Lead> {
+export async function createLeadIn(
+  trx: Trx,
+  scope: Scope,
+  at: string,
+  rawInput: LeadInput,
+  /** Epixel's own fields (its create-lead route); absent everywhere else. */
+  epixel?: EpixelLeadFields,
+): Promise<Lead> {
   const input = checkLeadInput(rawInput);
   // A lead nobody can reach back, or a card with no name, is not a lead.
   if (!input.email && !input.phone && !input.title && !input.contact) {
@@ -151,6 +164,7 @@ export async function createLeadIn(trx: Trx, scope: Scope, at: string, rawInput:
     valueMinor === null && input.currency === undefined ? null : (input.currency ?? DEFAULT_CURRENCY);
   const id = newId();
   const seq = await allocateNumber(trx, scope.workspaceId, "leads");
+  const slug = leadSlug(input, seq);
   await insertLead(trx, {
     id,
     workspace_id: scope.workspaceId,
@@ -175,6 +189,11 @@ export async function createLeadIn(trx: Trx, scope: Scope, at: string, rawInput:
     company_id: companyId,
     contact_id: contactId,
     custom_fields: storedCustomFields(customFields),
+    slug,
+    owner_user_id: epixel?.ownerUserId ?? null,
+    status_word: epixel?.statusWord ?? null,
+    location: epixel?.location ?? null,
+    message: epixel?.message ?? null,
     created_at: at,
     updated_at: at,
     deleted_at: null,
@@ -207,6 +226,8 @@ export async function createLeadIn(trx: Trx, scope: Scope, at: string, rawInput:
         currency,
         companyId,
         contactId,
+        slug,
+        ownerUserId: epixel?.ownerUserId ?? null,
         createdAt: at,
         updatedAt: at,
       };
@@ -221,9 +242,24 @@ export async function createLeadIn(trx: Trx, scope: Scope, at: string, rawInput:
   return lead;
 }
 
-export async function createLead(core: Core, scope: Scope, rawInput: LeadInput): Promise<Lead> {
+export async function createLead(
+  core: Core,
+  scope: Scope,
+  rawInput: LeadInput,
+  epixel?: EpixelLeadFields,
+): Promise<Lead> {
   const at = core.clock.now().toISOString();
-  return guardUnique(() => core.db.transaction().execute((trx) => createLeadIn(trx, scope, at, rawInput)));
+  return guardUnique(() =>
+    core.db.transaction().execute((trx) => createLeadIn(trx, scope, at, rawInput, epixel)),
+  );
+}
+
+/** Fields only Epixel writes (migration 14): the owner, its status word, location and message. */
+export interface EpixelLeadFields {
+  ownerUserId?: string | null;
+  statusWord?: string | null;
+  location?: string | null;
+  message?: string | null;
 }
 
 export async function getLead(core: Core, scope: Scope, ref: LeadRef): Promise<Lead> {
@@ -321,6 +357,8 @@ export async function updateLeadIn(
       field === "rawPayload" && value !== null ? JSON.stringify(value) : value;
   }
   if (Object.keys(changes).length === 0 && update.custom_fields === undefined) return before;
+  // Epixel's status word follows the core status: a status change made elsewhere resets it.
+  if ("status" in changes) update.status_word = null;
   if (input.email !== undefined && "email" in changes) {
     if (input.email) await assertEmailFree(trx, scope, input.email, before.id);
     update.email_normalized = input.email ? input.email.toLowerCase() : null;

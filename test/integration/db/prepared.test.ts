@@ -61,6 +61,7 @@ for (const engine of ENGINES) {
               id: "00000000-0000-7000-8000-00000000dead",
               workspace_id: scope.workspaceId,
               seq: 99,
+              slug: "lead-99",
               status: "new",
               email: "uncommitted@prepared.io",
               created_at: "2026-01-01T00:00:00.000Z",
