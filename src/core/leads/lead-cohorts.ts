@@ -16,6 +16,7 @@
  * kept rows against that recomputation after every kind of write.
  */
 import { sql } from "kysely";
+import { prepared } from "../../db/prepared.js";
 import type { Executor, Trx } from "../core.js";
 
 /** The two cohorts a lead belongs to: the UTC day and the UTC month of its creation. */
@@ -32,44 +33,61 @@ const millisBetween = (later: string, earlier: string): number => Date.parse(lat
 type CohortTable = "lead_cohort_totals" | "lead_cohort_paths" | "lead_cohort_stays";
 
 /**
- * Upserts one row per period (both of a lead's, or the one given), adding its `summed` columns
- * to an existing row's.
+ * An upsert into a cohort table, prepared once: one row per period (a lead's two, or the one a
+ * bulk sum is for) in a single statement, each adding its `summed` columns to an existing row's.
  */
+function cohortUpsert(table: CohortTable, keys: readonly string[], summed: readonly string[]) {
+  const columns = [...keys, ...summed].filter((column) => column !== "period");
+  return prepared((db, p: Record<string, string | number>, periods: number) =>
+    db
+      .insertInto(table)
+      .values(
+        Array.from({ length: periods }, (_, index) => ({
+          ...Object.fromEntries(columns.map((column) => [column, p[column]])),
+          period: p[`period${index}`],
+        })) as never,
+      )
+      .onConflict((conflict) =>
+        conflict
+          .columns(keys as never)
+          .doUpdateSet(
+            Object.fromEntries(
+              summed.map((column) => [
+                column,
+                sql`${sql.ref(`${table}.${column}`)} + ${sql.ref(`excluded.${column}`)}`,
+              ]),
+            ) as never,
+          ),
+      ),
+  );
+}
+
+type CohortUpsert = ReturnType<typeof cohortUpsert>;
+
 async function addToRow(
   trx: Trx,
-  table: CohortTable,
-  keys: readonly string[],
-  summed: readonly string[],
+  upsert: CohortUpsert,
   periods: readonly string[],
   row: Record<string, string | number>,
 ): Promise<void> {
-  for (const period of periods) await upsertRow(trx, table, keys, summed, { ...row, period });
+  const params: Record<string, string | number> = { ...row };
+  periods.forEach((period, index) => {
+    params[`period${index}`] = period;
+  });
+  await upsert(trx, params, periods.length);
 }
 
-async function upsertRow(
-  trx: Trx,
-  table: CohortTable,
-  keys: readonly string[],
-  summed: readonly string[],
-  row: Record<string, string | number>,
-): Promise<void> {
-  await trx
-    .insertInto(table)
-    .values(row as never)
-    .onConflict((conflict) =>
-      conflict
-        .columns(keys as never)
-        .doUpdateSet(
-          Object.fromEntries(
-            summed.map((column) => [
-              column,
-              sql`${sql.ref(`${table}.${column}`)} + ${sql.ref(`excluded.${column}`)}`,
-            ]),
-          ) as never,
-        ),
-    )
-    .execute();
-}
+const upsertTotals = cohortUpsert(
+  "lead_cohort_totals",
+  ["workspace_id", "period", "stage_id", "currency"],
+  ["lead_count", "value_minor", "stage_age_ms"],
+);
+const upsertPath = cohortUpsert("lead_cohort_paths", ["workspace_id", "period", "stage_ids"], ["lead_count"]);
+const upsertStays = cohortUpsert(
+  "lead_cohort_stays",
+  ["workspace_id", "period", "stage_id"],
+  ["stay_count", "stay_ms"],
+);
 
 /**
  * Adds `count` leads (negative removes) of one stage and currency to the cohort totals of the
@@ -81,21 +99,14 @@ export function addToCohortTotals(
   periods: readonly string[],
   share: { stageId: string; currency: string | null; count: number; valueMinor: number; ageMs: number },
 ): Promise<void> {
-  return addToRow(
-    trx,
-    "lead_cohort_totals",
-    ["workspace_id", "period", "stage_id", "currency"],
-    ["lead_count", "value_minor", "stage_age_ms"],
-    periods,
-    {
-      workspace_id: workspaceId,
-      stage_id: share.stageId,
-      currency: share.currency ?? "",
-      lead_count: share.count,
-      value_minor: share.valueMinor,
-      stage_age_ms: share.ageMs,
-    },
-  );
+  return addToRow(trx, upsertTotals, periods, {
+    workspace_id: workspaceId,
+    stage_id: share.stageId,
+    currency: share.currency ?? "",
+    lead_count: share.count,
+    value_minor: share.valueMinor,
+    stage_age_ms: share.ageMs,
+  });
 }
 
 /** A lead's age in its current stage, as the totals sum it. */
@@ -103,18 +114,11 @@ export const stageAgeMs = (lead: { createdAt: string; stageChangedAt: string | n
   millisBetween(lead.stageChangedAt ?? lead.createdAt, lead.createdAt);
 
 function addToPath(trx: Trx, workspaceId: string, periods: readonly string[], path: string, count: number) {
-  return addToRow(
-    trx,
-    "lead_cohort_paths",
-    ["workspace_id", "period", "stage_ids"],
-    ["lead_count"],
-    periods,
-    {
-      workspace_id: workspaceId,
-      stage_ids: path,
-      lead_count: count,
-    },
-  );
+  return addToRow(trx, upsertPath, periods, {
+    workspace_id: workspaceId,
+    stage_ids: path,
+    lead_count: count,
+  });
 }
 
 function addToStays(
@@ -125,14 +129,12 @@ function addToStays(
   count: number,
   ms: number,
 ) {
-  return addToRow(
-    trx,
-    "lead_cohort_stays",
-    ["workspace_id", "period", "stage_id"],
-    ["stay_count", "stay_ms"],
-    periods,
-    { workspace_id: workspaceId, stage_id: stageId, stay_count: count, stay_ms: ms },
-  );
+  return addToRow(trx, upsertStays, periods, {
+    workspace_id: workspaceId,
+    stage_id: stageId,
+    stay_count: count,
+    stay_ms: ms,
+  });
 }
 
 /** A new lead (no moves yet): its path is its stage. */
