@@ -10,7 +10,7 @@ export interface WorkspaceTable {
   name: string;
   /** growth | pro (migration 11): CRMLead Pro's rate limits. */
   plan: Generated<string>;
-  /** IANA time zone of the workspace's wall-clock times (migration 15); `UTC` by default. */
+  /** IANA time zone of the workspace's wall-clock times (migration 14); `UTC` by default. */
   time_zone: Generated<string>;
   created_at: string;
   updated_at: string;
@@ -97,7 +97,7 @@ export interface LeadTable {
   currency: Generated<string | null>;
   company_id: Generated<string | null>;
   contact_id: Generated<string | null>;
-  /** Epixel (migration 14): the lead's slug (unique per workspace), set on every new lead. */
+  /** Epixel (migration 13): the lead's slug (unique per workspace), set on every new lead. */
   slug: string;
   /** The user who created the lead through Epixel; null for leads made elsewhere. */
   owner_user_id: Generated<string | null>;
@@ -110,7 +110,7 @@ export interface LeadTable {
   deleted_at: string | null;
 }
 
-/** Per workspace, Epixel's lead status words and the core status each maps onto (migration 14). */
+/** Per workspace, Epixel's lead status words and the core status each maps onto (migration 13). */
 export interface LeadStatusDefinitionTable {
   workspace_id: string;
   word: string;

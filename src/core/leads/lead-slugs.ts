@@ -2,7 +2,7 @@
  * Epixel names leads by slug (seeds/004). Every lead gets one when it is created, whatever the API:
  * its name (or title, or the email's local part) slugified, then "-" and the lead's number. The
  * number is the last segment and unique per workspace, so the slug is unique by construction and
- * costs no lookup. Leads from before slugs are `lead-<number>` (migration 14).
+ * costs no lookup. Leads from before slugs are `lead-<number>` (migration 13).
  *
  * Ownership (docs/epixel.md): a lead's owner is the user who created it through Epixel. Leads made
  * through other APIs have no owner; for them, the workspace's admins act as owner.

@@ -1,7 +1,7 @@
 /**
  * Epixel's lead status words (seeds/004: prospect, tentative, potential, closed, contact,
  * customer) and the core status (Valethon's vocabulary) each maps onto. Per workspace, with a
- * description, colour and order for the overview; defaults are created by migration 14 for the
+ * description, colour and order for the overview; defaults are created by migration 13 for the
  * workspaces of that time and here, lazily, for later ones.
  */
 import type { Executor } from "../core.js";

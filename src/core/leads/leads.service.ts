@@ -254,7 +254,7 @@ export async function createLead(
   );
 }
 
-/** Fields only Epixel writes (migration 14): the owner, its status word, location and message. */
+/** Fields only Epixel writes (migration 13): the owner, its status word, location and message. */
 export interface EpixelLeadFields {
   ownerUserId?: string | null;
   statusWord?: string | null;

@@ -20,7 +20,7 @@ for (const engine of ENGINES) {
         await migrateToLatest(handle.db);
         const core = createCore(handle);
         const workspace = await createWorkspace(core, { name: "Before Epixel" });
-        // Back to the schema before migration 14, with a lead written then.
+        // Back to the schema before migration 13, with a lead written then.
         await epixel.down(handle.db);
         const at = "2026-01-01T00:00:00.000Z";
         for (const seq of [1, 2]) {
