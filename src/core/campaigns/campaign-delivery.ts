@@ -1,14 +1,14 @@
 /**
  * The worker's side of campaigns: claiming due recipients and recording each attempt's outcome.
  *
- * A recipient is claimed (status `sending`, an expiring claim; `FOR UPDATE SKIP LOCKED` on
- * PostgreSQL) like outbound emails. An outcome is recorded only while the claim still holds, so a
+ * A recipient is claimed like an outbound email (src/core/shared/claim-due.ts). An outcome is recorded only while the claim still holds, so a
  * recipient is `sent` once; a retry puts it back to `queued` and only rows not sent are claimed
  * again. A worker that dies after the provider accepted a message but before recording it leaves a
  * claim that expires, and that one recipient is sent again (at least once, as outbound emails).
  * The last outcome of a campaign finishes it in the same transaction (finishCampaignIfDone).
  */
 import type { Core } from "../core.js";
+import { claimDueRows } from "../shared/claim-due.js";
 import type { SkipReason } from "./campaign.types.js";
 import { finishCampaignIfDone, lockCampaign, type RecipientRow } from "./campaign-records.js";
 
@@ -17,37 +17,8 @@ export async function claimDueRecipients(
   core: Core,
   options: { workerId: string; limit: number; claimSeconds: number },
 ): Promise<RecipientRow[]> {
-  if (options.limit <= 0) return [];
-  const now = core.clock.now();
-  const at = now.toISOString();
-  const until = new Date(now.getTime() + options.claimSeconds * 1000).toISOString();
-  const claimed = await core.db
-    .updateTable("campaign_recipients")
-    .set({ status: "sending", claimed_by: options.workerId, claimed_until: until })
-    .where("id", "in", (eb) => {
-      let query = eb
-        .selectFrom("campaign_recipients as due")
-        .select("due.id")
-        .where((w) =>
-          w.or([
-            w.and([w("due.status", "=", "queued"), w("due.next_attempt_at", "<=", at)]),
-            w.and([w("due.status", "=", "sending"), w("due.claimed_until", "<", at)]),
-          ]),
-        )
-        .orderBy("due.next_attempt_at")
-        .limit(options.limit);
-      if (core.engine === "postgres") query = query.forUpdate().skipLocked();
-      return query;
-    })
-    // Re-checked: a row claimed in between by another worker no longer qualifies.
-    .where((w) =>
-      w.or([
-        w.and([w("status", "=", "queued"), w("next_attempt_at", "<=", at)]),
-        w.and([w("status", "=", "sending"), w("claimed_until", "<", at)]),
-      ]),
-    )
-    .returningAll()
-    .execute();
+  const claimed = await claimDueRows(core, "campaign_recipients", options);
+  const at = core.clock.now().toISOString();
   const campaignIds = [...new Set(claimed.map((row) => row.campaign_id))];
   if (campaignIds.length > 0) {
     await core.db

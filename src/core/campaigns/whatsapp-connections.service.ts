@@ -11,7 +11,8 @@ import type { Core, Executor, Scope } from "../core.js";
 import { allocateNumber, countLive } from "../counters.js";
 import { conflict, isCoreError, notFound, validationError } from "../errors.js";
 import { appendEvent } from "../events.js";
-import { isUuid, newId } from "../ids.js";
+import { newId } from "../ids.js";
+import { findLiveRow } from "../shared/live-row.js";
 import { requireOneOf, requireText } from "../shared/validate.js";
 import { sealSecret } from "../webhooks/signing.js";
 import { checkWebhookUrl } from "../webhooks/webhook-url.js";
@@ -61,20 +62,12 @@ export async function checkBaseUrl(value: unknown, allowPrivate: boolean): Promi
 }
 
 /** The live connection `ref` names (a UUID or a number) in the workspace, or undefined. */
-export async function findWhatsAppConnectionRow(
+export function findWhatsAppConnectionRow(
   db: Executor,
   scope: Scope,
   ref: RecordId,
 ): Promise<WhatsAppConnectionRow | undefined> {
-  let query = db
-    .selectFrom("whatsapp_connections")
-    .selectAll()
-    .where("workspace_id", "=", scope.workspaceId)
-    .where("deleted_at", "is", null);
-  if (typeof ref === "number") query = query.where("seq", "=", ref);
-  else if (isUuid(ref)) query = query.where("id", "=", ref);
-  else return undefined;
-  return query.executeTakeFirst();
+  return findLiveRow(db, "whatsapp_connections", scope, ref);
 }
 
 export async function listWhatsAppConnections(core: Core, scope: Scope): Promise<WhatsAppConnection[]> {

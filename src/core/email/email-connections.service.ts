@@ -11,7 +11,8 @@ import type { Core, Executor, Scope } from "../core.js";
 import { allocateNumber, countLive, releaseLive } from "../counters.js";
 import { conflict, notFound, validationError } from "../errors.js";
 import { appendEvent, type Changes } from "../events.js";
-import { isUuid, newId } from "../ids.js";
+import { newId } from "../ids.js";
+import { findLiveRow } from "../shared/live-row.js";
 import { normaliseText, requireEmail, requireOneOf, requireText } from "../shared/validate.js";
 import { sealSecret } from "../webhooks/signing.js";
 import { isForbiddenAddress } from "../webhooks/webhook-url.js";
@@ -119,20 +120,12 @@ function columnsOf(input: EmailConnectionInput, settings: EmailSettings): Partia
 }
 
 /** The live connection `ref` names (a UUID or a number) in the workspace, or undefined. */
-export async function findConnectionRow(
+export function findConnectionRow(
   db: Executor,
   scope: Scope,
   ref: RecordId,
 ): Promise<EmailConnectionRow | undefined> {
-  let query = db
-    .selectFrom("email_connections")
-    .selectAll()
-    .where("workspace_id", "=", scope.workspaceId)
-    .where("deleted_at", "is", null);
-  if (typeof ref === "number") query = query.where("seq", "=", ref);
-  else if (isUuid(ref)) query = query.where("id", "=", ref);
-  else return undefined;
-  return query.executeTakeFirst();
+  return findLiveRow(db, "email_connections", scope, ref);
 }
 
 async function requireRow(db: Executor, scope: Scope, ref: RecordId): Promise<EmailConnectionRow> {

@@ -19,6 +19,7 @@ import { allocateNumber } from "../counters.js";
 import { notFound, validationError } from "../errors.js";
 import { appendEvent } from "../events.js";
 import { isUuid, newId } from "../ids.js";
+import { claimDueRows } from "../shared/claim-due.js";
 import { type EntityRef, type EntityType, findEntity, requireEntity } from "../shared/entity-refs.js";
 import { requireEmail, requireText } from "../shared/validate.js";
 import { EMAIL_LIMITS, type OutboundEmail, type OutboundEmailInput, type RecordId } from "./email.types.js";
@@ -225,40 +226,7 @@ export async function claimDueEmails(
   core: Core,
   options: { workerId: string; limit: number; claimSeconds: number },
 ): Promise<OutboundEmailRow[]> {
-  if (options.limit <= 0) return [];
-  const now = core.clock.now();
-  const at = now.toISOString();
-  const until = new Date(now.getTime() + options.claimSeconds * 1000).toISOString();
-  // Due: queued and its time has come, or `sending` under a claim that expired (its worker died).
-  return (
-    core.db
-      .updateTable("outbound_emails")
-      .set({ status: "sending", claimed_by: options.workerId, claimed_until: until, updated_at: at })
-      .where("id", "in", (eb) => {
-        let query = eb
-          .selectFrom("outbound_emails as due")
-          .select("due.id")
-          .where((w) =>
-            w.or([
-              w.and([w("due.status", "=", "queued"), w("due.next_attempt_at", "<=", at)]),
-              w.and([w("due.status", "=", "sending"), w("due.claimed_until", "<", at)]),
-            ]),
-          )
-          .orderBy("due.next_attempt_at")
-          .limit(options.limit);
-        if (core.engine === "postgres") query = query.forUpdate().skipLocked();
-        return query;
-      })
-      // Re-checked: a row claimed in between by another worker no longer qualifies.
-      .where((w) =>
-        w.or([
-          w.and([w("status", "=", "queued"), w("next_attempt_at", "<=", at)]),
-          w.and([w("status", "=", "sending"), w("claimed_until", "<", at)]),
-        ]),
-      )
-      .returningAll()
-      .execute()
-  );
+  return claimDueRows(core, "outbound_emails", options, (at) => ({ updated_at: at }));
 }
 
 export type SendOutcome =
