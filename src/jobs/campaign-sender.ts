@@ -38,14 +38,13 @@ import { openSecret } from "../core/webhooks/signing.js";
 import {
   describe,
   EMAIL_RETRY_SCHEDULE_MS,
+  failOrRetry,
   isPermanentSmtpFailure,
   sendSmtpMessage,
 } from "./email-sender.js";
 import { PollingLoop } from "./polling-loop.js";
 import type { DispatcherLogger } from "./webhook-dispatcher.js";
 import { WhatsAppClient, WhatsAppSendError } from "./whatsapp-client.js";
-
-const JITTER = 0.2;
 
 export interface CampaignSenderOptions {
   core: Core;
@@ -185,18 +184,14 @@ export class CampaignSender {
   }
 
   private outcomeOf(error: unknown, attempt: number): RecipientOutcome {
-    const message = describe(error);
     const permanent =
       error instanceof Permanent ||
       (error instanceof WhatsAppSendError ? !error.transient : isPermanentSmtpFailure(error));
-    const delay = this.schedule[attempt - 1];
-    if (permanent || delay === undefined) return { kind: "failed", error: message };
-    const jittered = Math.round(delay * (1 + JITTER * (2 * this.random() - 1)));
-    return {
-      kind: "retry",
-      error: message,
-      nextAttemptAt: new Date(this.core.clock.now().getTime() + jittered),
-    };
+    return failOrRetry(error, permanent, attempt, {
+      schedule: this.schedule,
+      random: this.random,
+      now: this.core.clock.now(),
+    });
   }
 
   /** The recipient's placeholder values, with their unsubscribe link. */

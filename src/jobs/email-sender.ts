@@ -33,6 +33,7 @@ import { openSecret } from "../core/webhooks/signing.js";
 import { isForbiddenAddress } from "../core/webhooks/webhook-url.js";
 import { PollingLoop } from "./polling-loop.js";
 import type { DispatcherLogger } from "./webhook-dispatcher.js";
+import { scheduledDelayMs } from "./webhook-retry.js";
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -46,7 +47,22 @@ export const EMAIL_RETRY_SCHEDULE_MS: readonly number[] = [
   HOUR,
   6 * HOUR,
 ];
-const JITTER = 0.2;
+
+/**
+ * What a failed send leads to: `failed` when it was permanent or the schedule is spent, else a
+ * retry after the schedule's jittered delay.
+ */
+export function failOrRetry(
+  error: unknown,
+  permanent: boolean,
+  attempt: number,
+  retry: { schedule: readonly number[]; random: () => number; now: Date },
+): { kind: "failed"; error: string } | { kind: "retry"; error: string; nextAttemptAt: Date } {
+  const message = describe(error);
+  const delay = permanent ? null : scheduledDelayMs(retry.schedule, attempt, retry.random);
+  if (delay === null) return { kind: "failed", error: message };
+  return { kind: "retry", error: message, nextAttemptAt: new Date(retry.now.getTime() + delay) };
+}
 
 export interface EmailSenderOptions {
   core: Core;
@@ -145,16 +161,11 @@ export class EmailSender {
   }
 
   private outcomeOf(error: unknown, attempt: number): SendOutcome {
-    const message = describe(error);
-    const permanent = isPermanentSmtpFailure(error);
-    const delay = this.schedule[attempt - 1];
-    if (permanent || delay === undefined) return { kind: "failed", error: message };
-    const jittered = Math.round(delay * (1 + JITTER * (2 * this.random() - 1)));
-    return {
-      kind: "retry",
-      error: message,
-      nextAttemptAt: new Date(this.core.clock.now().getTime() + jittered),
-    };
+    return failOrRetry(error, isPermanentSmtpFailure(error), attempt, {
+      schedule: this.schedule,
+      random: this.random,
+      now: this.core.clock.now(),
+    });
   }
 
   /** Sends one message; resolves with the Message-ID, throws on any failure. */

@@ -48,7 +48,19 @@ export function retryDelayMs(
   if (attempt >= MAX_ATTEMPTS) return null;
   const asked = parseRetryAfter(retryAfter, now);
   if (asked !== null) return Math.min(RETRY_AFTER_MAX_MS, Math.max(RETRY_AFTER_MIN_MS, asked));
-  const base = RETRY_SCHEDULE_MS[attempt - 1]!;
-  const factor = 1 + JITTER * (2 * random() - 1);
-  return Math.round(base * factor);
+  return scheduledDelayMs(RETRY_SCHEDULE_MS, attempt, random);
+}
+
+/**
+ * The delay `schedule` gives after the `attempt`-th (1-based) failed attempt, ±20% jitter; null
+ * when the schedule has no entry left. Shared by webhooks, outbound email and campaigns.
+ */
+export function scheduledDelayMs(
+  schedule: readonly number[],
+  attempt: number,
+  random: () => number,
+): number | null {
+  const base = schedule[attempt - 1];
+  if (base === undefined) return null;
+  return Math.round(base * (1 + JITTER * (2 * random() - 1)));
 }
